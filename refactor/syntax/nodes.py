@@ -1,0 +1,819 @@
+"""Frozen nodes of the lossless Dockerfile tree.
+
+Every character of a file belongs to exactly one node, so ``code`` is
+concatenation and an untouched tree prints back byte for byte. Nodes are
+immutable: edit by making new ones (``attrs.evolve`` or ``parse_instruction``)
+and asking the ``Dockerfile`` for a copy with them in place.
+
+Line nodes (comments, blank lines, an instruction's physical lines) keep
+their text without the line ending and the ending itself (``"\\n"``,
+``"\\r\\n"``, or ``""`` on a last line without one). ``line`` is where the
+node was read from (0 for nodes made by the tool); it is not part of
+equality.
+
+Typed access on instructions (keyword, flags, arguments, heredocs, and per
+instruction FROM image/tag/alias, COPY sources, ENV pairs ...) is computed
+on first use from the lines, following BuildKit's rules
+(``refactor.syntax.buildkit``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cached_property
+from typing import Iterable, Sequence, Union
+
+import attrs
+
+from . import buildkit as bk
+
+frozen = attrs.frozen
+
+
+def _split_ending(raw: str) -> tuple[str, str]:
+    text = raw.rstrip("\r\n")
+    return text, raw[len(text) :]
+
+
+@frozen
+class LineNode:
+    """A physical line: its text, its line ending, where it was read."""
+
+    text: str
+    newline: str = "\n"
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.text + self.newline
+
+    @classmethod
+    def from_raw(cls, raw: str, line: int = 0):
+        text, newline = _split_ending(raw)
+        return cls(text, newline, line)
+
+
+@frozen
+class Directive(LineNode):
+    """A parser directive such as ``# syntax=docker/dockerfile:1``."""
+
+    @property
+    def name(self) -> str:
+        from .lexer import RE_DIRECTIVE
+
+        return RE_DIRECTIVE.match(self.text.lstrip(bk.GO_SPACE)).group(1).lower()
+
+    @property
+    def value(self) -> str:
+        from .lexer import RE_DIRECTIVE
+
+        return RE_DIRECTIVE.match(self.text.lstrip(bk.GO_SPACE)).group(2)
+
+
+@frozen
+class Comment(LineNode):
+    """A comment line between instructions."""
+
+    @property
+    def content(self) -> str:
+        """The comment's words, after ``#`` and surrounding space."""
+        return self.text.lstrip(bk.GO_SPACE)[1:].strip()
+
+
+@frozen
+class BlankLine(LineNode):
+    """An empty or whitespace-only line between instructions."""
+
+
+@frozen
+class SourceLine(LineNode):
+    """A line holding instruction text, ending with the escape character
+    (and maybe spaces) when the instruction continues on the next line."""
+
+
+@frozen
+class ContinuationComment(LineNode):
+    """A comment line inside a continued instruction (BuildKit skips it)."""
+
+
+@frozen
+class ContinuationBlank(LineNode):
+    """An empty line inside a continued instruction (BuildKit skips it)."""
+
+
+@frozen
+class HeredocBody:
+    """The lines of one heredoc, its terminator line included."""
+
+    text: str
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.text
+
+
+@frozen
+class Heredoc:
+    """A heredoc as BuildKit reads it: ``<<[-]NAME`` and its content."""
+
+    name: str
+    file_descriptor: int
+    chomp: bool
+    content: str
+
+
+@frozen
+class Flag:
+    """A ``--name[=value]`` flag; ``value`` is None for a bare ``--name``."""
+
+    name: str
+    value: str | None
+
+
+InstructionLine = Union[SourceLine, ContinuationComment, ContinuationBlank]
+
+
+@frozen
+class Instruction:
+    """One instruction: its physical lines and heredoc bodies.
+
+    ``lines[0]`` is the first line (with any indentation); continuation
+    lines follow. ``escape`` is the file's escape character, needed to read
+    the text. Subclasses add typed access for each keyword.
+    """
+
+    lines: tuple[InstructionLine, ...]
+    heredoc_bodies: tuple[HeredocBody, ...] = ()
+    escape: str = attrs.field(default="\\", eq=False, repr=False)
+
+    # -- text ---------------------------------------------------------------
+
+    @property
+    def code(self) -> str:
+        if len(self.lines) == 1 and not self.heredoc_bodies:
+            first = self.lines[0]
+            return first.text + first.newline
+        return "".join(n.code for n in self.lines) + "".join(h.text for h in self.heredoc_bodies)
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].line
+
+    @property
+    def end_line(self) -> int:
+        """Last line, heredoc terminators included (0 for made nodes)."""
+        if not self.line:
+            return 0
+        return self.line + self.code.count("\n") - (1 if self.code.endswith("\n") else 0)
+
+    @property
+    def indent(self) -> str:
+        text = self.lines[0].text
+        return text[: len(text) - len(text.lstrip(bk.GO_SPACE))]
+
+    @property
+    def column(self) -> int:
+        return len(self.indent) + 1
+
+    @property
+    def newline(self) -> str:
+        return self.lines[-1].newline if not self.heredoc_bodies else _split_ending(self.heredoc_bodies[-1].text)[1]
+
+    @cached_property
+    def logical(self) -> str:
+        """The instruction's text with continuations joined (BuildKit's line)."""
+        return logical_line(self.lines, self.escape)
+
+    @cached_property
+    def _split(self) -> tuple[str, list[str], str]:
+        return bk.split_command(self.logical)
+
+    @property
+    def keyword(self) -> str:
+        """The keyword as written (``run``, ``Run`` or ``RUN``)."""
+        return self._split[0]
+
+    @property
+    def name(self) -> str:
+        """The keyword in upper case."""
+        return self._split[0].upper()
+
+    @property
+    def raw_flags(self) -> tuple[str, ...]:
+        """Flags as BuildKit reports them: ``--name=value`` with quotes read."""
+        return tuple(self._split[1])
+
+    @cached_property
+    def flags(self) -> tuple[Flag, ...]:
+        out = []
+        for raw in self._split[1]:
+            body = raw[2:] if raw.startswith("--") else raw
+            name, eq, value = body.partition("=")
+            out.append(Flag(name, value if eq else None))
+        return tuple(out)
+
+    def flag(self, name: str) -> str | None:
+        """The last value given to ``--name`` (None when absent or bare)."""
+        values = self.flag_values(name)
+        return values[-1] if values else None
+
+    def has_flag(self, name: str) -> bool:
+        return any(f.name == name for f in self.flags)
+
+    def flag_values(self, name: str) -> list[str]:
+        return [f.value for f in self.flags if f.name == name and f.value is not None]
+
+    @property
+    def rest(self) -> str:
+        """Everything after the keyword and flags, trimmed."""
+        return self._split[2]
+
+    @cached_property
+    def _parsed(self) -> tuple[list[str], bool]:
+        return bk.parse_arguments(self.keyword.lower(), self.rest, self.escape)
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        """BuildKit's value list for this instruction."""
+        return tuple(self._parsed[0])
+
+    @property
+    def is_exec_form(self) -> bool:
+        """True when the arguments are a JSON array (exec form)."""
+        return self._parsed[1]
+
+    @property
+    def arguments(self) -> list[str] | str:
+        """Exec form as a list of strings, shell form as text."""
+        if self.is_exec_form:
+            return list(self._parsed[0])
+        return self.rest
+
+    @cached_property
+    def heredocs(self) -> tuple[Heredoc, ...]:
+        from .lexer import heredoc_specs
+
+        if not self.heredoc_bodies:
+            return ()
+        out = []
+        for (name, fd, chomp), body in zip(heredoc_specs(self.logical), self.heredoc_bodies):
+            lines = body.text.splitlines(keepends=True)
+            out.append(Heredoc(name, fd, chomp, "".join(lines[:-1])))
+        return tuple(out)
+
+    @property
+    def original(self) -> str:
+        """BuildKit's ``Original``: the logical line, plus heredoc contents."""
+        if not self.heredocs or self.keyword.lower() == "onbuild":
+            return self.logical
+        return self.logical + "\n" + "".join(h.content + h.name + "\n" for h in self.heredocs)
+
+    def validate(self) -> None:
+        """Raise BuildKitError for what BuildKit refuses in this instruction."""
+        self._parsed  # noqa: B018 - parsing raises
+
+
+def logical_line(lines: Sequence[InstructionLine], escape: str) -> str:
+    first = lines[0].text.lstrip(bk.GO_SPACE)
+    if len(lines) == 1:
+        return first
+    parts = [_trim_cont(first, escape)]
+    for node in lines[1:]:
+        if type(node) is SourceLine:
+            parts.append(_trim_cont(node.text, escape))
+    return "".join(parts)
+
+
+def _trim_cont(text: str, escape: str) -> str:
+    return bk.trim_continuation(text, escape)[0]
+
+
+# -- typed instructions -------------------------------------------------------
+
+_RE_DIGEST = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Za-z=_-]+)$")
+
+
+@frozen
+class From(Instruction):
+    """``FROM [--platform=P] IMAGE[:TAG][@DIGEST] [AS NAME]``."""
+
+    @property
+    def image(self) -> str:
+        """The whole image reference as written (``python:3.11-slim``)."""
+        return self.value[0] if self.value else ""
+
+    @cached_property
+    def _ref(self) -> tuple[str, str | None, str | None]:
+        ref = self.image
+        digest = None
+        m = _RE_DIGEST.search(ref)
+        if m:
+            digest, ref = m.group(1), ref[: m.start()]
+        tag = None
+        slash = ref.rfind("/")
+        colon = ref.rfind(":")
+        if colon > slash:
+            ref, tag = ref[:colon], ref[colon + 1 :]
+        return ref, tag, digest
+
+    @property
+    def image_name(self) -> str:
+        """The repository without tag or digest (``python``)."""
+        return self._ref[0]
+
+    @property
+    def tag(self) -> str | None:
+        return self._ref[1]
+
+    @property
+    def digest(self) -> str | None:
+        return self._ref[2]
+
+    @property
+    def platform(self) -> str | None:
+        return self.flag("platform")
+
+    @property
+    def alias(self) -> str | None:
+        """The stage name given with ``AS``."""
+        v = self.value
+        if len(v) >= 3 and v[1].lower() == "as":
+            return v[2]
+        return None
+
+
+@frozen
+class Run(Instruction):
+    """``RUN`` in shell form, exec form, or with heredocs."""
+
+    @property
+    def mounts(self) -> list[dict[str, str]]:
+        """Each ``--mount`` as its CSV options (``type=cache,target=/x``)."""
+        return [_csv_options(v) for v in self.flag_values("mount")]
+
+    @property
+    def network(self) -> str | None:
+        return self.flag("network")
+
+    @property
+    def security(self) -> str | None:
+        return self.flag("security")
+
+
+def _csv_options(value: str) -> dict[str, str]:
+    fields = next(csv.reader([value]), [])
+    out: dict[str, str] = {}
+    for field in fields:
+        key, eq, val = field.partition("=")
+        out[key.strip().lower()] = val if eq else ""
+    return out
+
+
+@frozen
+class CopyLike(Instruction):
+    """What ``COPY`` and ``ADD`` share: sources and a destination."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.value[:-1]
+
+    @property
+    def destination(self) -> str | None:
+        return self.value[-1] if self.value else None
+
+    @property
+    def from_stage(self) -> str | None:
+        """``--from`` (a stage name, index or image)."""
+        return self.flag("from")
+
+    @property
+    def chown(self) -> str | None:
+        return self.flag("chown")
+
+    @property
+    def chmod(self) -> str | None:
+        return self.flag("chmod")
+
+    @property
+    def link(self) -> bool:
+        return self.has_flag("link")
+
+
+@frozen
+class Copy(CopyLike):
+    """``COPY [--from=..] [--chown=..] [--chmod=..] [--link] SRC... DEST``."""
+
+
+@frozen
+class Add(CopyLike):
+    """``ADD``: like COPY, and sources may be URLs or git repositories."""
+
+    @property
+    def remote_sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.sources if re.match(r"^(https?://|git@|git://)", s))
+
+
+@frozen
+class KeyValue(Instruction):
+    """``ENV`` and ``LABEL``: ``key=value`` pairs (or legacy ``key value``)."""
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """(key, value) with values as written (quotes kept)."""
+        v = self.value
+        return tuple((v[i], v[i + 1]) for i in range(0, len(v) - 1, 2))
+
+    @property
+    def values(self) -> dict[str, str]:
+        """key -> value with quotes and escapes removed (no expansion)."""
+        return {k: unquote(v, self.escape) for k, v in self.pairs}
+
+
+@frozen
+class Env(KeyValue):
+    pass
+
+
+@frozen
+class Label(KeyValue):
+    pass
+
+
+@frozen
+class Arg(Instruction):
+    """``ARG NAME[=default]`` (one or more)."""
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str | None], ...]:
+        out = []
+        for word in self.value:
+            name, eq, default = word.partition("=")
+            out.append((name, unquote(default, self.escape) if eq else None))
+        return tuple(out)
+
+
+@frozen
+class ExecOrShell(Instruction):
+    """``CMD``, ``ENTRYPOINT`` and ``SHELL``."""
+
+
+@frozen
+class Cmd(ExecOrShell):
+    pass
+
+
+@frozen
+class Entrypoint(ExecOrShell):
+    pass
+
+
+@frozen
+class Shell(ExecOrShell):
+    pass
+
+
+@frozen
+class Expose(Instruction):
+    @property
+    def ports(self) -> tuple[str, ...]:
+        return self.value
+
+
+@frozen
+class Volume(Instruction):
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return self.value
+
+
+@frozen
+class User(Instruction):
+    @property
+    def user(self) -> str:
+        return self.rest.partition(":")[0]
+
+    @property
+    def group(self) -> str | None:
+        user, colon, group = self.rest.partition(":")
+        return group if colon else None
+
+
+@frozen
+class Workdir(Instruction):
+    @property
+    def path(self) -> str:
+        return self.rest
+
+
+@frozen
+class Stopsignal(Instruction):
+    @property
+    def signal(self) -> str:
+        return self.rest
+
+
+@frozen
+class Maintainer(Instruction):
+    pass
+
+
+@frozen
+class Healthcheck(Instruction):
+    """``HEALTHCHECK [flags] CMD ...`` or ``HEALTHCHECK NONE``."""
+
+    @property
+    def is_none(self) -> bool:
+        return bool(self.value) and self.value[0].upper() == "NONE"
+
+    @property
+    def command(self) -> list[str] | str | None:
+        if not self.value or self.is_none:
+            return None
+        if self.is_exec_form:
+            return list(self.value[1:])
+        return self.value[1] if len(self.value) > 1 else ""
+
+
+@frozen
+class Onbuild(Instruction):
+    """``ONBUILD INSTRUCTION``: the wrapped instruction is ``trigger``."""
+
+    @cached_property
+    def trigger(self) -> Instruction | None:
+        if not self.rest:
+            return None
+        return make_instruction((SourceLine(self.rest, "", self.line),), (), self.escape)
+
+    @cached_property
+    def _parsed(self) -> tuple[list[str], bool]:
+        t = self.trigger
+        return (list(t.value), t.is_exec_form) if t is not None else ([], False)
+
+
+@frozen
+class UnknownInstruction(Instruction):
+    """An instruction BuildKit does not know; kept as written and reported."""
+
+
+INSTRUCTION_CLASSES: dict[str, type[Instruction]] = {
+    "from": From,
+    "run": Run,
+    "copy": Copy,
+    "add": Add,
+    "env": Env,
+    "label": Label,
+    "arg": Arg,
+    "cmd": Cmd,
+    "entrypoint": Entrypoint,
+    "shell": Shell,
+    "expose": Expose,
+    "volume": Volume,
+    "user": User,
+    "workdir": Workdir,
+    "stopsignal": Stopsignal,
+    "maintainer": Maintainer,
+    "healthcheck": Healthcheck,
+    "onbuild": Onbuild,
+}
+
+_RE_FIRST_WORD = re.compile(r"[^\t\v\f\r ]*")
+
+
+def make_instruction(lines: tuple, bodies: tuple, escape: str) -> Instruction:
+    """Build the typed instruction node for these lines."""
+    text = logical_line(lines, escape).strip(bk.GO_SPACE)
+    keyword = _RE_FIRST_WORD.match(text).group(0).lower()
+    cls = INSTRUCTION_CLASSES.get(keyword, UnknownInstruction)
+    return cls(lines, bodies, escape)
+
+
+def unquote(value: str, escape: str = "\\") -> str:
+    """Remove shell quotes and escapes from a word (variables not expanded)."""
+    out = []
+    i = 0
+    n = len(value)
+    quote = ""
+    while i < n:
+        ch = value[i]
+        if quote == "'":
+            if ch == "'":
+                quote = ""
+            else:
+                out.append(ch)
+        elif ch == escape and i + 1 < n and (quote != '"' or value[i + 1] in '"$' + escape):
+            i += 1
+            out.append(value[i])
+        elif ch == escape and quote == '"':
+            out.append(ch)
+        elif ch in "'\"" and (not quote or quote == ch):
+            quote = "" if quote else ch
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+# -- the file -------------------------------------------------------------------
+
+BodyNode = Union[Comment, BlankLine, Instruction]
+
+
+@frozen
+class Stage:
+    """A build stage: its FROM and the body nodes up to the next FROM."""
+
+    index: int
+    start: int  # index in Dockerfile.body of the FROM
+    end: int  # index after the stage's last node
+    from_: From
+    nodes: tuple[BodyNode, ...]
+
+    @property
+    def name(self) -> str | None:
+        return self.from_.alias
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return tuple(n for n in self.nodes if isinstance(n, Instruction))
+
+
+@frozen
+class Style:
+    """How a file writes things, so new text looks like it belongs."""
+
+    newline: str = "\n"
+    upper_keywords: bool = True
+    continuation_indent: str = "    "
+    escape: str = "\\"
+
+
+@frozen
+class Dockerfile:
+    """A whole Dockerfile. ``code`` gives back the text it was parsed from."""
+
+    body: tuple[BodyNode, ...]
+    directives: tuple[Directive, ...] = ()
+    bom: str = ""
+    escape: str = "\\"
+    path: str | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.bom + "".join([d.text + d.newline for d in self.directives] + [n.code for n in self.body])
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return tuple(n for n in self.body if isinstance(n, Instruction))
+
+    @property
+    def has_final_newline(self) -> bool:
+        last = self.body[-1] if self.body else (self.directives[-1] if self.directives else None)
+        return last is None or last.code.endswith("\n")
+
+    def directive(self, name: str) -> str | None:
+        for d in self.directives:
+            if d.name == name:
+                return d.value
+        return None
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        starts = [i for i, n in enumerate(self.body) if isinstance(n, From)]
+        out = []
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(self.body)
+            out.append(Stage(k, start, end, self.body[start], tuple(self.body[start:end])))
+        return tuple(out)
+
+    @cached_property
+    def style(self) -> Style:
+        newline = "\n"
+        for node in self._line_nodes():
+            if node.newline:
+                newline = node.newline
+                break
+        upper = lower = 0
+        indents: dict[str, int] = {}
+        for ins in self.instructions:
+            kw = ins.keyword
+            if kw.isupper():
+                upper += 1
+            elif kw.islower():
+                lower += 1
+            for ln in ins.lines[1:]:
+                if type(ln) is SourceLine:
+                    ind = ln.text[: len(ln.text) - len(ln.text.lstrip(" \t"))]
+                    if ind:
+                        indents[ind] = indents.get(ind, 0) + 1
+        indent = max(indents, key=indents.__getitem__) if indents else "    "
+        return Style(newline, upper >= lower, indent, self.escape)
+
+    def _line_nodes(self) -> Iterable[LineNode]:
+        yield from self.directives
+        for n in self.body:
+            if isinstance(n, Instruction):
+                yield from n.lines
+            else:
+                yield n
+
+    # -- editing: every method returns a new Dockerfile ----------------------
+
+    def instruction(self, text: str) -> Instruction:
+        """Parse ``text`` as one instruction written in this file's style."""
+        from .parser import parse_instruction
+
+        return restyle(parse_instruction(text, escape=self.escape), self.style)
+
+    def with_body(self, body: Sequence[BodyNode]) -> "Dockerfile":
+        return attrs.evolve(self, body=_fix_seams(tuple(body), self))
+
+    def index(self, node: BodyNode) -> int:
+        for i, n in enumerate(self.body):
+            if n is node:
+                return i
+        raise ValueError("node is not in this Dockerfile's body")
+
+    def replace(self, old: BodyNode, *new: BodyNode) -> "Dockerfile":
+        i = self.index(old)
+        return self.with_body(self.body[:i] + new + self.body[i + 1 :])
+
+    def insert_before(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
+        i = self.index(anchor)
+        return self.with_body(self.body[:i] + new + self.body[i:])
+
+    def insert_after(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
+        i = self.index(anchor) + 1
+        return self.with_body(self.body[:i] + new + self.body[i:])
+
+    def remove(self, *nodes: BodyNode) -> "Dockerfile":
+        drop = {id(n) for n in nodes}
+        return self.with_body(tuple(n for n in self.body if id(n) not in drop))
+
+    def append(self, *new: BodyNode) -> "Dockerfile":
+        return self.with_body(self.body + new)
+
+
+def _with_newline(node, newline: str):
+    if isinstance(node, Instruction):
+        if node.heredoc_bodies:
+            last = node.heredoc_bodies[-1]
+            text, _ = _split_ending(last.text)
+            bodies = node.heredoc_bodies[:-1] + (attrs.evolve(last, text=text + newline),)
+            return attrs.evolve(node, heredoc_bodies=bodies)
+        return attrs.evolve(node, lines=node.lines[:-1] + (attrs.evolve(node.lines[-1], newline=newline),))
+    return attrs.evolve(node, newline=newline)
+
+
+def _node_newline(node) -> str:
+    return node.newline
+
+
+def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
+    """Keep lines apart and the file's final-newline choice after an edit.
+
+    A node that ends without a line ending (it was last) gets the file's
+    ending when something now follows it; if the file had no final newline,
+    the new last node loses its own, so the edit does not add one.
+    """
+    if not body:
+        return body
+    nl = original.style.newline
+    out = list(body)
+    for i in range(len(out) - 1):
+        if _node_newline(out[i]) == "":
+            out[i] = _with_newline(out[i], nl)
+    had_final = original.has_final_newline
+    last_nl = _node_newline(out[-1])
+    if not had_final and last_nl:
+        out[-1] = _with_newline(out[-1], "")
+    elif had_final and not last_nl:
+        out[-1] = _with_newline(out[-1], nl)
+    return tuple(out)
+
+
+def restyle(ins: Instruction, style: Style) -> Instruction:
+    """Write a made instruction in a file's style: line ending, keyword case,
+    continuation indentation, escape character."""
+    lines = []
+    for k, ln in enumerate(ins.lines):
+        text = ln.text
+        if k == 0:
+            kw = ins.keyword
+            stripped = text.lstrip(bk.GO_SPACE)
+            if stripped.startswith(kw):
+                new_kw = kw.upper() if style.upper_keywords else kw.lower()
+                text = text[: len(text) - len(stripped)] + new_kw + stripped[len(kw) :]
+        elif type(ln) is SourceLine:
+            text = style.continuation_indent + text.lstrip(" \t")
+        if ins.escape != style.escape and type(ln) is SourceLine:
+            trimmed = text.rstrip(" \t")
+            if trimmed.endswith(ins.escape) and k < len(ins.lines) - 1:
+                text = trimmed[:-1] + style.escape + text[len(trimmed) :]
+        newline = style.newline if ln.newline else ""
+        lines.append(attrs.evolve(ln, text=text, newline=newline))
+    bodies = tuple(
+        attrs.evolve(b, text=b.text.replace("\r\n", "\n").replace("\n", style.newline)) for b in ins.heredoc_bodies
+    )
+    return make_instruction(tuple(lines), bodies, style.escape)
