@@ -25,6 +25,7 @@ GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\
 _GO_SPACE_SET = frozenset(GO_SPACE)
 _LATIN1_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
 RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
+_RE_GO_SPACES = re.compile("[" + GO_SPACE + "]+")
 RE_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 
 # Keywords whose arguments BuildKit reads, and how (parser.go's dispatch table).
@@ -150,6 +151,8 @@ def _bytes_tail(raw: bytes, pos: int) -> str:
 
 def parse_words(rest: str, escape: str) -> list[str]:
     """parser.parseWords: split ENV/LABEL/ARG text into words, quotes kept."""
+    if escape not in rest and "'" not in rest and '"' not in rest:
+        return [w for w in _RE_GO_SPACES.split(rest) if w]  # no quoting: a plain split
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces

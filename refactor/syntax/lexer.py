@@ -22,9 +22,6 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lark import Token
-from lark.lexer import Lexer
-
 from .buildkit import (
     GO_SPACE,
     HEREDOC_KEYWORDS,
@@ -106,46 +103,53 @@ def heredoc_specs(logical: str) -> list[tuple[str, int, bool]]:
     return heredocs_in(logical)
 
 
-def tokenize(text: str, directives: Directives) -> Iterator[Token]:
-    """Yield one token per physical line (see the module docstring)."""
+def tokenize(text: str, directives: Directives) -> Iterator[tuple[str, str, int, int]]:
+    """Yield (terminal, text, line, column), one per physical line (see above)."""
     escape = directives.escape
     n = len(text)
     if text.startswith(BOM):
-        yield Token("BOM", BOM, 0, 1, 1)
+        yield ("BOM", BOM, 1, 1)
     for raw, _name, line_no in directives.lines:
-        yield Token("DIRECTIVE", raw, None, line_no, 1)
-    pos = directives.end
+        yield ("DIRECTIVE", raw, line_no, 1)
+    # Physical lines end at "\n" only (as bufio's line scanner in BuildKit).
+    lines = text[directives.end :].split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text ended with a line ending
+        last = -1
+    else:
+        last = len(lines) - 1  # this line has no ending
+    count = len(lines)
+    i = 0
     line_no = len(directives.lines) + 1
-    find = text.find
-    while pos < n:
-        end = find("\n", pos)
-        end = n if end < 0 else end + 1
-        raw = text[pos:end]
-        content = raw.rstrip("\r\n")
+    while i < count:
+        content = lines[i]
+        raw = content if i == last else content + "\n"
+        content = content.rstrip("\r")
         stripped = content.lstrip(GO_SPACE)
+        i += 1
         if not stripped:
-            yield Token("BLANK", raw, pos, line_no, 1)
-            pos = end
+            yield ("BLANK", raw, line_no, 1)
             line_no += 1
             continue
         if stripped[0] == "#":
-            yield Token("COMMENT", raw, pos, line_no, 1)
-            pos = end
+            yield ("COMMENT", raw, line_no, 1)
             line_no += 1
             continue
 
         start_line = line_no
-        first, continues = trim_continuation(stripped, escape)
-        yield Token("INSTR_CONT" if continues else "INSTR", raw, pos, line_no, len(content) - len(stripped) + 1)
-        pos = end
+        if stripped.endswith(escape) or stripped.endswith((" ", "\t")):
+            first, continues = trim_continuation(stripped, escape)
+        else:
+            first, continues = stripped, False
+        yield ("INSTR_CONT" if continues else "INSTR", raw, line_no, len(content) - len(stripped) + 1)
         line_no += 1
         parts = [first]
-        while continues and pos < n:
-            end = find("\n", pos)
-            end = n if end < 0 else end + 1
-            raw = text[pos:end]
-            content = raw.rstrip("\r\n")
+        while continues and i < count:
+            content = lines[i]
+            raw = content if i == last else content + "\n"
+            content = content.rstrip("\r")
             stripped = content.lstrip(GO_SPACE)
+            i += 1
             if stripped.startswith("#"):
                 kind = "CONT_COMMENT"
             elif not stripped:
@@ -154,8 +158,7 @@ def tokenize(text: str, directives: Directives) -> Iterator[Token]:
                 part, continues = trim_continuation(content, escape)
                 parts.append(part)
                 kind = "CONT_LINE" if continues else "CONT_END"
-            yield Token(kind, raw, pos, line_no, 1)
-            pos = end
+            yield (kind, raw, line_no, 1)
             line_no += 1
 
         if len(parts) == 1:
@@ -169,15 +172,15 @@ def tokenize(text: str, directives: Directives) -> Iterator[Token]:
         except BuildKitError as e:
             raise DockerfileSyntaxError(str(e), line=start_line, column=1) from None
         for name, _fd, chomp in specs:
-            body_start = pos
+            body = []
             body_line = line_no
-            while pos < n:
-                end = find("\n", pos)
-                end = n if end < 0 else end + 1
-                candidate = text[pos:end].rstrip("\r\n")
+            while i < count:
+                content = lines[i]
+                body.append(content if i == last else content + "\n")
+                candidate = content.rstrip("\r")
                 if chomp:
                     candidate = candidate.lstrip("\t")
-                pos = end
+                i += 1
                 line_no += 1
                 if candidate == name:
                     break
@@ -185,16 +188,29 @@ def tokenize(text: str, directives: Directives) -> Iterator[Token]:
                 raise DockerfileSyntaxError(
                     f"unterminated heredoc {name!r} (started on line {start_line})", line=body_line, column=1
                 )
-            yield Token("HEREDOC", text[body_start:pos], body_start, body_line, 1)
+            yield ("HEREDOC", "".join(body), body_line, 1)
 
 
-class DockerfileLexer(Lexer):
-    """Lark adapter: the grammar's declared terminals come from ``tokenize``."""
+def _lark_lexer_class():
+    from lark import Token
+    from lark.lexer import Lexer
 
-    escape = "\\"
+    class DockerfileLexer(Lexer):
+        """Lark adapter: the grammar's declared terminals come from ``tokenize``."""
 
-    def __init__(self, lexer_conf) -> None:  # noqa: D107 - Lark's interface
-        pass
+        def __init__(self, lexer_conf) -> None:
+            pass
 
-    def lex(self, data: str) -> Iterator[Token]:  # type: ignore[override]
-        return tokenize(data, scan_directives(data))
+        def lex(self, data: str):
+            for kind, raw, line, column in tokenize(data, scan_directives(data)):
+                yield Token(kind, raw, None, line, column)
+
+    return DockerfileLexer
+
+
+def __getattr__(name: str):
+    # Lark is imported only when its own parser is asked for (table
+    # generation and the test comparing it with ``tables.drive``).
+    if name == "DockerfileLexer":
+        return _lark_lexer_class()
+    raise AttributeError(name)

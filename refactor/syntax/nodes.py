@@ -271,8 +271,13 @@ class Instruction:
         return self.logical + "\n" + "".join(h.content + h.name + "\n" for h in self.heredocs)
 
     def validate(self) -> None:
-        """Raise BuildKitError for what BuildKit refuses in this instruction."""
-        self._parsed  # noqa: B018 - parsing raises
+        """Raise BuildKitError for what BuildKit refuses in this instruction.
+
+        Only arguments that can fail are read: ENV and LABEL pairs, and JSON
+        arrays (which must hold strings only).
+        """
+        if type(self) in _VALIDATED or any("[" in ln.text for ln in self.lines):
+            self._parsed  # noqa: B018 - reading raises
 
 
 def logical_line(lines: Sequence[InstructionLine], escape: str) -> str:
@@ -287,7 +292,9 @@ def logical_line(lines: Sequence[InstructionLine], escape: str) -> str:
 
 
 def _trim_cont(text: str, escape: str) -> str:
-    return bk.trim_continuation(text, escape)[0]
+    if text.endswith(escape) or text.endswith((" ", "\t")):
+        return bk.trim_continuation(text, escape)[0]
+    return text
 
 
 # -- typed instructions -------------------------------------------------------
@@ -579,12 +586,21 @@ INSTRUCTION_CLASSES: dict[str, type[Instruction]] = {
 }
 
 _RE_FIRST_WORD = re.compile(r"[^\t\v\f\r ]*")
+_VALIDATED = (Env, Label)
+
+
+_RE_KEYWORD_THEN_SPACE = re.compile(r"([^\t\v\f\r ]+)[\t\v\f\r ]")
 
 
 def make_instruction(lines: tuple, bodies: tuple, escape: str) -> Instruction:
     """Build the typed instruction node for these lines."""
-    text = logical_line(lines, escape).strip(bk.GO_SPACE)
-    keyword = _RE_FIRST_WORD.match(text).group(0).lower()
+    # Fast path: the keyword is followed by a space on the first line.
+    m = _RE_KEYWORD_THEN_SPACE.match(lines[0].text.lstrip(bk.GO_SPACE))
+    if m is not None:
+        keyword = m.group(1).lower()
+    else:
+        text = logical_line(lines, escape).strip(bk.GO_SPACE)
+        keyword = _RE_FIRST_WORD.match(text).group(0).lower()
     cls = INSTRUCTION_CLASSES.get(keyword, UnknownInstruction)
     return cls(lines, bodies, escape)
 

@@ -1,15 +1,13 @@
-"""Text to tree: the Lark parser over the grammar, and the node builder."""
+"""Text to tree: the lexer's line tokens, run through the grammar's tables,
+reduced straight into nodes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lark import Lark, Transformer
-from lark.exceptions import UnexpectedInput
-
 from .buildkit import BuildKitError
 from .errors import DockerfileSyntaxError
-from .lexer import DockerfileLexer, scan_directives
+from .lexer import scan_directives, tokenize
 from .nodes import (
     BlankLine,
     Comment,
@@ -22,6 +20,7 @@ from .nodes import (
     SourceLine,
     make_instruction,
 )
+from .tables import GrammarMismatch, drive, load
 
 _HERE = Path(__file__).resolve().parent
 
@@ -42,67 +41,48 @@ _LINE_CLASSES = {
     "CONT_COMMENT": ContinuationComment,
     "CONT_BLANK": ContinuationBlank,
 }
+_TOP_CLASSES = {"COMMENT": Comment, "BLANK": BlankLine}
 
 
-class _Builder(Transformer):
-    """Turns the parse into nodes as Lark reduces (no intermediate tree)."""
+def _reducers(escape: str) -> dict:
+    """Node builders for the grammar's rules, for a file with this escape."""
 
-    def __init__(self, escape: str) -> None:
-        super().__init__()
-        self.escape = escape
-
-    def instruction(self, tokens):
+    def instruction(tokens):
         lines = []
         bodies = []
-        for tok in tokens:
-            if tok.type == "HEREDOC":
-                bodies.append(HeredocBody(str(tok), tok.line))
+        for kind, raw, line, _col in tokens:
+            if kind == "HEREDOC":
+                bodies.append(HeredocBody(raw, line))
             else:
-                raw = str(tok)
                 text = raw.rstrip("\r\n")
-                lines.append(_LINE_CLASSES[tok.type](text, raw[len(text) :], tok.line))
-        return make_instruction(tuple(lines), tuple(bodies), self.escape)
+                lines.append(_LINE_CLASSES[kind](text, raw[len(text) :], line))
+        return make_instruction(tuple(lines), tuple(bodies), escape)
 
-    def start(self, children):
+    def directive(tokens):
+        _kind, raw, line, _col = tokens[0]
+        text = raw.rstrip("\r\n")
+        return Directive(text, raw[len(text) :], line)
+
+    def start(children):
         bom = ""
         directives = []
         body = []
         for child in children:
-            if isinstance(child, Instruction):
-                body.append(child)
+            if type(child) is not tuple:
+                (directives if type(child) is Directive else body).append(child)
                 continue
-            kind = child.type
-            raw = str(child)
-            text = raw.rstrip("\r\n")
-            if kind == "COMMENT":
-                body.append(Comment(text, raw[len(text) :], child.line))
-            elif kind == "BLANK":
-                body.append(BlankLine(text, raw[len(text) :], child.line))
-            elif kind == "DIRECTIVE":
-                directives.append(Directive(text, raw[len(text) :], child.line))
-            elif kind == "BOM":
+            kind, raw, line, _col = child
+            if kind == "BOM":
                 bom = raw
-        return Dockerfile(tuple(body), tuple(directives), bom, self.escape)
+            else:
+                text = raw.rstrip("\r\n")
+                body.append(_TOP_CLASSES[kind](text, raw[len(text) :], line))
+        return Dockerfile(tuple(body), tuple(directives), bom, escape)
 
-    def directive(self, children):
-        return children[0]
+    return {"instruction": instruction, "directive": directive, "start": start}
 
 
-_PARSERS: dict[str, Lark] = {}
-
-
-def _parser(escape: str) -> Lark:
-    parser = _PARSERS.get(escape)
-    if parser is None:
-        parser = Lark(
-            grammar_path().read_text(encoding="utf-8"),
-            parser="lalr",
-            lexer=DockerfileLexer,
-            transformer=_Builder(escape),
-            maybe_placeholders=False,
-        )
-        _PARSERS[escape] = parser
-    return parser
+_REDUCERS = {"\\": _reducers("\\"), "`": _reducers("`")}
 
 
 def parse(text: str, path: str | None = None, *, validate: bool = True) -> Dockerfile:
@@ -115,8 +95,8 @@ def parse(text: str, path: str | None = None, *, validate: bool = True) -> Docke
     without a value. With ``validate=False`` only the structure is checked.
     """
     try:
-        escape = scan_directives(text).escape
-        tree = _parser(escape).parse(text)
+        directives = scan_directives(text)
+        tree = drive(load(), tokenize(text, directives), _REDUCERS[directives.escape])
         if validate:
             for ins in tree.body:
                 if isinstance(ins, Instruction):
@@ -126,17 +106,10 @@ def parse(text: str, path: str | None = None, *, validate: bool = True) -> Docke
                         raise DockerfileSyntaxError(str(e), line=ins.line, column=ins.column) from None
     except DockerfileSyntaxError as e:
         raise e.located(path, text) from None
-    except UnexpectedInput as e:  # the lexer's tokens always fit; kept as a guard
-        raise DockerfileSyntaxError(f"unexpected input: {e}", line=getattr(e, "line", 1) or 1).located(
-            path, text
-        ) from None
+    except GrammarMismatch as e:  # a lexer bug, not bad input; reported, not crashed on
+        raise DockerfileSyntaxError(f"internal error: {e}", line=e.token[2]).located(path, text) from None
     if path is not None:
-        tree = _with_path(tree, path)
-    return tree
-
-
-def _with_path(tree: Dockerfile, path: str) -> Dockerfile:
-    object.__setattr__(tree, "path", path)  # path is metadata, not content
+        object.__setattr__(tree, "path", path)  # metadata, not content
     return tree
 
 
@@ -149,18 +122,16 @@ def parse_instruction(text: str, escape: str = "\\") -> Instruction:
     if not text.endswith("\n"):
         text += "\n"
     prefix = f"# escape={escape}\n" if escape != "\\" else ""
-    tree = parse(prefix + text)
-    nodes = tree.body
+    nodes = parse(prefix + text).body
     if len(nodes) != 1 or not isinstance(nodes[0], Instruction):
         raise DockerfileSyntaxError("expected exactly one instruction", line=1, column=1, source=text)
     made = nodes[0]
     # Made nodes carry no source position (line 0).
-    ins = make_instruction(
+    return make_instruction(
         tuple(type(ln)(ln.text, ln.newline, 0) for ln in made.lines),
         tuple(HeredocBody(b.text, 0) for b in made.heredoc_bodies),
         escape,
     )
-    return ins
 
 
 __all__ = ["parse", "parse_instruction", "grammar_path"]
