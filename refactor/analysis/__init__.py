@@ -1,0 +1,1 @@
+"""Facts about a tree that passes ask for (shell words, stage chains)."""

@@ -1,0 +1,512 @@
+"""The ``msb-refactor`` command.
+
+    msb-refactor [OPTIONS] PATH...     dry run: a diff per file that would change
+    msb-refactor rules                 list the passes
+    msb-refactor explain CODE          one pass's documentation
+    msb-refactor parse FILE... --json  instructions as BuildKit reads them
+
+Exit codes: 0 success (a dry run that shows diffs included), 1 ``--check``
+found files that would change, 2 usage error, 123 some file failed.
+
+Heavy modules (typer, the parser, multiprocessing) are imported only when
+needed, so a single-file run starts quickly.
+"""
+
+
+
+import os
+import sys
+import time
+from typing import List, Optional
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 123
+SUBCOMMANDS = ("rules", "explain", "parse")
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Console entry point (``refactor.cli:main``)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        app = _sub_app()
+        args_for = args
+    else:
+        app = _main_app()
+        args_for = args
+    try:
+        app(args=args_for, prog_name="msb-refactor", standalone_mode=True)
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
+        sys.exit(code)
+
+
+# -- the main command -----------------------------------------------------------
+
+
+def _main_app():
+    import enum
+
+    import typer
+
+    class Format(str, enum.Enum):
+        text = "text"
+        json = "json"
+        sarif = "sarif"
+
+    class Color(str, enum.Enum):
+        auto = "auto"
+        always = "always"
+        never = "never"
+
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+
+    def _version(value: bool):
+        if value:
+            from . import __version__
+
+            typer.echo(f"msb-refactor {__version__}")
+            raise typer.Exit(0)
+
+    @app.command(epilog="Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
+                        "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
+                        "1 --check found changes, 2 usage error, 123 a file failed.")
+    def run(
+        paths: List[str] = typer.Argument(None, metavar="PATH", show_default=False,
+                                          help="Dockerfiles or directories to search; `-` reads standard input."),
+        write: bool = typer.Option(False, "--write", "-w", help="Apply the changes to the files (atomically)."),
+        check: bool = typer.Option(False, "--check", help="Show no diff; exit 1 if any file would change."),
+        fmt: Optional[Format] = typer.Option(None, "--format", help="Output: text (diffs), json, or sarif."),
+        select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES",
+                                                   help="Run only these passes (codes or prefixes, comma-separated)."),
+        ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES",
+                                                   help="Do not run these passes (codes or prefixes)."),
+        unsafe_fixes: Optional[bool] = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes",
+                                                    help="Also apply edits marked unsafe.", show_default=False),
+        context: Optional[str] = typer.Option(None, "--context", metavar="DIR",
+                                              help="Build context directory (default: each Dockerfile's directory)."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB",
+                                                    help="Leave out paths matching this gitignore-style pattern."),
+        stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH",
+                                                     help="Name of the file read from `-` (messages, config, context)."),
+        jobs: Optional[int] = typer.Option(None, "-j", "--jobs", min=1, help="Parallel processes (default: all cores)."),
+        quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors (and diffs in a dry run)."),
+        verbose: int = typer.Option(0, "-v", "--verbose", count=True, show_default=False,
+                                    help="Also print notes, what discovery skipped, and applied changes."),
+        config: Optional[str] = typer.Option(None, "--config", metavar="FILE",
+                                             help="Read settings from this file instead of searching for one."),
+        no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
+        buildkit_syntax: Optional[bool] = typer.Option(
+            None, "--buildkit-syntax/--no-buildkit-syntax", show_default=False,
+            help="Allow passes to introduce BuildKit-only syntax (heredocs, RUN --mount, COPY --link) in files "
+                 "without a `# syntax=` line."),
+        color: Optional[Color] = typer.Option(None, "--color", help="Colour diffs: auto (on a terminal), always, never."),
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                     help="Print the version and exit."),
+    ):
+        """Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."""
+        settings = dict(paths=paths or [], write=write, check=check, fmt=fmt.value if fmt else None,
+                        select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, context=context, exclude=exclude,
+                        stdin_filename=stdin_filename, jobs=jobs, quiet=quiet, verbose=verbose, config=config,
+                        no_config=no_config, buildkit_syntax=buildkit_syntax, color=color.value if color else None)
+        try:
+            code = execute(settings)
+        except UsageError as e:
+            raise _usage(str(e)) from None
+        raise typer.Exit(code)
+
+    return app
+
+
+class UsageError(Exception):
+    pass
+
+
+def _usage(message: str):
+    sys.stderr.write(f"msb-refactor: error: {message}\n")
+    return SystemExit(EXIT_USAGE)
+
+
+def execute(s: dict) -> int:
+    """Run the main command with parsed options; returns the exit code."""
+    from .config import ConfigError, find_config, load_config
+    from .passes import SelectionError, select, split_codes
+    from .runner import Mode, Options, default_jobs
+
+    paths: list[str] = s["paths"]
+    if not paths:
+        raise UsageError("no PATH given (try `msb-refactor .` or `msb-refactor --help`)")
+    if s["write"] and s["check"]:
+        raise UsageError("--write and --check cannot be used together")
+    if s["stdin_filename"] is not None and "-" not in paths:
+        raise UsageError("--stdin-filename needs `-` among the paths")
+    if paths.count("-") > 1:
+        raise UsageError("`-` (standard input) can be given once")
+    for p in paths:
+        if p != "-" and not os.path.lexists(p):
+            raise UsageError(f"path does not exist: {p}")
+
+    cfg: dict = {}
+    cfg_path = None
+    if not s["no_config"]:
+        try:
+            if s["config"]:
+                from pathlib import Path
+
+                cfg_path = Path(s["config"])
+                if not cfg_path.is_file():
+                    raise UsageError(f"--config: no such file: {s['config']}")
+            else:
+                first = next((p for p in paths if p != "-"), None)
+                start = first if first is not None else (os.path.dirname(s["stdin_filename"] or "") or ".")
+                cfg_path = find_config(start)
+            if cfg_path is not None:
+                cfg = load_config(cfg_path)
+        except ConfigError as e:
+            raise UsageError(str(e)) from None
+
+    def pick(name: str, key: str, default):
+        v = s.get(name)
+        if v is None or v == []:
+            return cfg.get(key, default)
+        return v
+
+    fmt = pick("fmt", "format", "text")
+    if fmt not in ("text", "json", "sarif"):
+        raise UsageError(f"format must be text, json or sarif, not {fmt!r}")
+    color = pick("color", "color", "auto")
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"color must be auto, always or never, not {color!r}")
+    unsafe_fixes = bool(pick("unsafe_fixes", "unsafe-fixes", False))
+    buildkit_syntax = bool(pick("buildkit_syntax", "buildkit-syntax", False))
+    context = pick("context", "context", None)
+    if context is not None and not os.path.isdir(context):
+        raise UsageError(f"--context: not a directory: {context}")
+    jobs = pick("jobs", "jobs", None) or default_jobs()
+    if jobs < 1:
+        raise UsageError("jobs must be at least 1")
+    selected = split_codes(s["select"]) or split_codes(cfg.get("select"))
+    ignored = split_codes(s["ignore"]) + split_codes(cfg.get("ignore"))
+    try:
+        passes = select(selected or None, ignored or None)
+    except SelectionError as e:
+        raise UsageError(str(e)) from None
+    exclude = list(cfg.get("exclude", [])) + list(s["exclude"] or [])
+
+    mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
+    opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
+                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"])
+    out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
+    if cfg_path is not None and s["verbose"]:
+        out.info(f"using settings from {cfg_path}")
+    return run_paths(paths, exclude, opts, passes, jobs, out)
+
+
+def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
+    from .discovery import discover
+    from .engine import Status
+    from .runner import run_files
+
+    start = time.perf_counter()
+    found = discover(paths, exclude)
+    for sk in found.skipped:
+        out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
+    files = [f for f in found.files if f != "-"]
+    results = []
+    counts = {s: 0 for s in Status}
+    out.progress_start(len(files) + (1 if "-" in found.files else 0), start)
+
+    def take(r):
+        results.append(r)
+        counts[r.status] += 1
+        out.file_result(r)
+
+    if "-" in found.files:
+        take(_run_stdin(opts, passes, out))
+    run_files(files, opts, passes, jobs, take)
+    elapsed = time.perf_counter() - start
+    out.progress_end()
+    summary = {
+        "files": len(results),
+        "changed": counts[Status.CHANGED],
+        "unchanged": counts[Status.UNCHANGED],
+        "skipped": counts[Status.SKIPPED],
+        "failed": counts[Status.FAILED],
+        "unsafe_fixes_available": sum(r.unsafe_available for r in results),
+        "elapsed_seconds": round(elapsed, 3),
+        "mode": opts.mode.value,
+    }
+    out.finish(results, summary, passes, found)
+    if counts[Status.FAILED]:
+        return EXIT_FAILED
+    if opts.mode.value == "check" and counts[Status.CHANGED]:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _run_stdin(opts, passes, out):
+    import attrs
+
+    from .engine import FileResult, Status
+    from .files import NotText, decode
+    from .runner import process_text
+
+    shown = opts.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    try:
+        text = decode(data)
+    except NotText as e:
+        return FileResult(shown, Status.SKIPPED, reason=str(e))
+    try:
+        r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
+    except Exception as e:
+        return FileResult(shown, Status.FAILED, error=f"{shown}: internal error: {type(e).__name__}: {e}")
+    if opts.mode.value == "write" and opts.fmt == "text":
+        out.stdin_text = r.output if r.status is Status.CHANGED else text
+    return attrs.evolve(r, source=None, output=None)
+
+
+class Output:
+    """Everything the main command prints: stdout gets diffs (or the JSON /
+    SARIF document, or the rewritten stdin), stderr gets messages."""
+
+    def __init__(self, opts, quiet: bool, verbose: int, color: str):
+        self.opts = opts
+        self.quiet = quiet
+        self.level = verbose
+        self.stdout = sys.stdout
+        self.stderr = sys.stderr
+        tty = self.stdout.isatty()
+        if color == "always" or (color == "auto" and tty and not os.environ.get("NO_COLOR")):
+            self.color = True
+        else:
+            self.color = bool(color == "auto" and os.environ.get("FORCE_COLOR"))
+        self.stdin_text: str | None = None
+        self._bar = None
+
+    # progress ------------------------------------------------------------
+    def progress_start(self, total: int, start: float) -> None:
+        if not self.quiet and total > 1 and self.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            self._bar = Progress(self.stderr, total, start)
+
+    def progress_end(self) -> None:
+        if self._bar is not None:
+            self._bar.clear()
+            self._bar = None
+
+    def _say(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.clear()
+        self.stderr.write(text.rstrip("\n") + "\n")
+        self.stderr.flush()
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self._say(text)
+
+    def verbose(self, text: str) -> None:
+        if self.level and not self.quiet:
+            self._say(text)
+
+    # one file ---------------------------------------------------------------
+    def file_result(self, r) -> None:
+        from .engine import Status
+
+        text_mode = self.opts.fmt == "text"
+        if r.status is Status.FAILED:
+            if text_mode:
+                self._say(r.error)
+        elif r.status is Status.SKIPPED:
+            if text_mode:
+                self.info(f"{r.path}: skipped: {r.reason}")
+        elif r.status is Status.CHANGED and text_mode:
+            mode = self.opts.mode.value
+            if mode == "diff" and r.diff:
+                if self._bar is not None:
+                    self._bar.clear()
+                self._write_diff(r.diff)
+            verb = {"diff": "would change", "check": "would change", "write": "wrote"}[mode]
+            if r.path == (self.opts.stdin_filename or "-") and mode == "write":
+                verb = "changed"
+            if mode == "write" or mode == "check" or self.level:
+                self.info(f"{verb} {r.path} ({len(r.changes)} change{'s' if len(r.changes) != 1 else ''})")
+            if self.level or mode == "check":
+                for c in r.changes:
+                    extra = f" [unsafe: {c.reason}]" if c.applicability == "unsafe" else ""
+                    self.info(f"  {r.path}:{c.line}: {c.code} {c.message}{extra}")
+        if text_mode and self.level:
+            for n in r.notes:
+                self.verbose(f"{r.path}:{n.line}: {n.code} note: {n.message}")
+        if self._bar is not None:
+            self._bar.advance()
+
+    def _write_diff(self, diff: str) -> None:
+        from .files import colour_diff, encode
+
+        text = colour_diff(diff) if self.color else diff
+        self.stdout.flush()
+        try:
+            self.stdout.buffer.write(encode(text))
+        except AttributeError:  # a text-only stream (tests)
+            self.stdout.write(text)
+        self.stdout.flush()
+
+    # the end ------------------------------------------------------------------
+    def finish(self, results, summary: dict, passes, found) -> None:
+        from .files import encode
+
+        if self.opts.fmt == "json":
+            from .report import to_json
+
+            summary = dict(summary, discovery_skipped=[{"path": s.path, "reason": s.reason} for s in found.skipped])
+            self.stdout.write(to_json(results, summary))
+        elif self.opts.fmt == "sarif":
+            from .report import to_sarif
+
+            self.stdout.write(to_sarif(results, passes))
+        elif self.stdin_text is not None:
+            self.stdout.flush()
+            self.stdout.buffer.write(encode(self.stdin_text))
+        self.stdout.flush()
+        if self.quiet:
+            return
+        parts = [f"{summary['changed']} {'would change' if summary['mode'] != 'write' else 'changed'}",
+                 f"{summary['unchanged']} unchanged", f"{summary['skipped']} skipped", f"{summary['failed']} failed"]
+        files = summary["files"]
+        line = f"{files} file{'s' if files != 1 else ''}: {', '.join(parts)} in {summary['elapsed_seconds']:.2f}s"
+        if summary["unsafe_fixes_available"] and not self.opts.unsafe_fixes:
+            n = summary["unsafe_fixes_available"]
+            line += f"; {n} unsafe fix{'es' if n != 1 else ''} available with --unsafe-fixes"
+        if files == 0:
+            line = "no Dockerfiles found" + (" (run with -v to see what was skipped)" if found.skipped else "")
+        if summary["mode"] == "diff" and summary["changed"]:
+            line += " (dry run: nothing written; use --write to apply)"
+        self._say(line)
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown once a run passes 1 second."""
+
+    def __init__(self, stream, total: int, start: float):
+        self.stream, self.total, self.start = stream, total, start
+        self.done = 0
+        self.shown = False
+        self.last = 0.0
+
+    def advance(self) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if now - self.start < 1.0 or (now - self.last < 0.1 and self.done < self.total):
+            return
+        self.last = now
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        rate = self.done / max(1e-9, now - self.start)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files"
+                          f" ({rate:,.0f}/s)\033[K")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+# -- subcommands -----------------------------------------------------------------
+
+
+def _sub_app():
+    import typer
+
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+
+    @app.command("rules")
+    def rules(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")):
+        """List every pass: code, name and what it does."""
+        import json
+
+        from .passes import all_passes
+
+        passes = all_passes()
+        if as_json:
+            typer.echo(json.dumps([{"code": c.code, "name": c.name, "summary": c.summary()} for c in passes],
+                                  indent=2))
+            return
+        width = max(len(c.name) for c in passes) if passes else 4
+        for c in passes:
+            typer.echo(f"{c.code}  {c.name:<{width}}  {c.summary()}")
+
+    @app.command("explain")
+    def explain(code: str = typer.Argument(..., help="A pass code (MSB001) or name.")):
+        """Print one pass's documentation."""
+        from .docs import render_pass
+        from .passes import by_code
+
+        cls = by_code(code)
+        if cls is None:
+            sys.stderr.write(f"msb-refactor: error: unknown pass {code!r} (see `msb-refactor rules`)\n")
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo(render_pass(cls), nl=False)
+
+    @app.command("parse")
+    def parse_cmd(
+        files: List[str] = typer.Argument(..., metavar="FILE...", help="Dockerfiles to read; `-` for stdin."),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON list, one entry per file."),
+    ):
+        """Print each file's instructions as BuildKit's parser reports them.
+
+        A file that does not parse gets an error entry (JSON) or
+        `path:line:col: message` and a caret on stderr; the exit code is then 123.
+        """
+        raise typer.Exit(parse_files(files, as_json))
+
+    return app
+
+
+def parse_files(files: List[str], as_json: bool) -> int:
+    import json
+
+    from .files import NotText, decode
+    from .syntax.commands import buildkit_commands
+    from .syntax.errors import DockerfileSyntaxError
+    from .syntax.parser import parse
+
+    out = []
+    failed = False
+    for path in files:
+        try:
+            data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            text = decode(data)
+            tree = parse(text, path="<stdin>" if path == "-" else path)
+        except DockerfileSyntaxError as e:
+            failed = True
+            sys.stderr.write(str(e) + "\n")
+            out.append({"path": path, "error": {"line": e.line, "column": e.column, "message": e.message}})
+            continue
+        except (OSError, NotText) as e:
+            failed = True
+            msg = getattr(e, "strerror", None) or str(e)
+            sys.stderr.write(f"{path}: cannot read: {msg}\n")
+            out.append({"path": path, "error": {"line": 0, "column": 0, "message": f"cannot read: {msg}"}})
+            continue
+        out.append({"path": path, "commands": buildkit_commands(tree)})
+    if as_json:
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        for entry in out:
+            if "commands" not in entry:
+                continue
+            sys.stdout.write(f"{entry['path']}:\n")
+            for c in entry["commands"]:
+                form = "json" if c["json"] else "shell"
+                flags = " ".join(c["flags"])
+                sys.stdout.write(f"  {c['start_line']}-{c['end_line']} {c['cmd'].upper()}"
+                                 f"{' ' + c['sub_cmd'].upper() if c['sub_cmd'] else ''} ({form})"
+                                 f"{' ' + flags if flags else ''} {json.dumps(c['value'])}\n")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

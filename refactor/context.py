@@ -1,0 +1,217 @@
+"""What the build context holds, as BuildKit would send it.
+
+The context is the Dockerfile's directory unless ``--context DIR`` says
+otherwise. ``.dockerignore`` at the context root is honoured (or
+``<Dockerfile>.dockerignore`` beside the Dockerfile, which BuildKit prefers),
+with BuildKit's matching rules: patterns are relative to the root, ``*`` and
+``?`` stay inside one path segment, ``**`` spans any number, a pattern
+matching a directory excludes everything below it, ``!`` re-includes, and
+the last matching line wins.
+
+    ctx = BuildContext.for_dockerfile("app/Dockerfile")
+    ctx.exists("package-lock.json")   # False when absent or ignored
+    ctx.lockfiles()                   # {"package-lock.json", "go.sum", ...} present
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+LOCKFILES = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "go.sum",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "requirements.txt",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "mix.lock",
+    "pom.xml",
+    "gradle.lockfile",
+)
+
+
+class DockerIgnore:
+    """Compiled ``.dockerignore`` patterns."""
+
+    def __init__(self, lines: list[str]):
+        self.patterns: list[tuple[re.Pattern[str], bool]] = []
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            negate = line.startswith("!")
+            if negate:
+                line = line[1:].strip()
+            line = _clean(line)
+            if not line:
+                continue
+            self.patterns.append((_compile(line), negate))
+
+    @classmethod
+    def read(cls, path: Path) -> "DockerIgnore":
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return cls([])
+        return cls(text.splitlines())
+
+    def excluded(self, rel: str) -> bool:
+        """Whether ``rel`` (slash-separated, relative to the root) is left out."""
+        rel = _clean(rel)
+        parents = _parents(rel)
+        result = False
+        for regex, negate in self.patterns:
+            if regex.match(rel) or any(regex.match(p) for p in parents):
+                result = not negate
+        return result
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+
+def _clean(p: str) -> str:
+    p = p.replace("\\", "/") if os.sep == "\\" else p
+    p = os.path.normpath(p).replace(os.sep, "/") if p else p
+    p = p.lstrip("/")
+    return "" if p == "." else p
+
+
+def _parents(rel: str) -> list[str]:
+    parts = rel.split("/")
+    return ["/".join(parts[:k]) for k in range(1, len(parts))]
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> re.Pattern[str]:
+    """moby/patternmatcher's glob: ``**`` any depth, ``*``/``?`` in a segment."""
+    out = ["^"]
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "*":
+            if pattern.startswith("**", i):
+                i += 2
+                if i < n and pattern[i] == "/":
+                    i += 1
+                    out.append("(?:.*/)?")
+                else:
+                    out.append(".*")
+                continue
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                out.append(re.escape(ch))
+            else:
+                body = pattern[i + 1 : end]
+                if body.startswith("^") or body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = end
+        elif ch == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    out.append("$")
+    return re.compile("".join(out), re.S)
+
+
+class BuildContext:
+    """Questions about a build context directory, answered from disk once."""
+
+    def __init__(self, root: str | os.PathLike[str], ignore: "DockerIgnore | Path | tuple[Path, ...] | None" = None):
+        self.root = Path(root)
+        self._ignore_source = ignore if ignore is not None else self.root / ".dockerignore"
+        self._listing: dict[str, tuple[set[str], set[str]] | None] = {}
+
+    @property
+    def ignore(self) -> DockerIgnore:
+        """The ``.dockerignore`` rules in force (read on first use)."""
+        src = self._ignore_source
+        if not isinstance(src, DockerIgnore):
+            candidates = src if isinstance(src, tuple) else (src,)
+            found = next((c for c in candidates if c.is_file()), None)
+            src = self._ignore_source = DockerIgnore.read(found) if found is not None else DockerIgnore([])
+        return src
+
+    @classmethod
+    def for_dockerfile(cls, dockerfile: str | os.PathLike[str] | None, context: str | os.PathLike[str] | None = None
+                       ) -> "BuildContext":
+        """The context BuildKit would use for this Dockerfile: ``context`` or
+        the Dockerfile's directory, with ``<name>.dockerignore`` beside the
+        Dockerfile taking precedence over ``.dockerignore`` at the root."""
+        df = Path(dockerfile) if dockerfile is not None else None
+        root = Path(context) if context is not None else (df.parent if df is not None else Path.cwd())
+        ignore = None
+        if df is not None:
+            ignore = (df.parent / (df.name + ".dockerignore"), root / ".dockerignore")
+        return cls(root, ignore)
+
+    def _list(self, rel_dir: str) -> tuple[set[str], set[str]] | None:
+        if rel_dir not in self._listing:
+            try:
+                files, dirs = set(), set()
+                with os.scandir(self.root / rel_dir if rel_dir else self.root) as it:
+                    for e in it:
+                        (dirs if e.is_dir() else files).add(e.name)
+                self._listing[rel_dir] = (files, dirs)
+            except OSError:
+                self._listing[rel_dir] = None
+        return self._listing[rel_dir]
+
+    def _present(self, rel: str, want_dir: bool | None) -> bool:
+        rel = _clean(rel)
+        if not rel or rel.startswith("../") or rel == "..":
+            return False
+        head, _, name = rel.rpartition("/")
+        listing = self._list(head)
+        if listing is None:
+            return False
+        files, dirs = listing
+        if want_dir is None:
+            found = name in files or name in dirs
+        else:
+            found = name in (dirs if want_dir else files)
+        return found and not self.ignore.excluded(rel)
+
+    def exists(self, rel: str) -> bool:
+        """A file or directory at ``rel`` is sent with the build."""
+        return self._present(rel, None)
+
+    def is_file(self, rel: str) -> bool:
+        return self._present(rel, False)
+
+    def is_dir(self, rel: str) -> bool:
+        return self._present(rel, True)
+
+    def excluded(self, rel: str) -> bool:
+        """``.dockerignore`` leaves ``rel`` out (whether or not it exists)."""
+        return self.ignore.excluded(rel)
+
+    def read_text(self, rel: str) -> str | None:
+        """The text of a file the build can see, or None."""
+        if not self.is_file(rel):
+            return None
+        try:
+            return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def lockfiles(self) -> set[str]:
+        """Which well-known dependency manifests and lockfiles are at the root."""
+        return {name for name in LOCKFILES if self.is_file(name)}

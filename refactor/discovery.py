@@ -1,0 +1,164 @@
+"""Finding Dockerfiles under the paths given on the command line.
+
+A directory is searched recursively for ``Dockerfile``, ``Dockerfile.*``,
+``*.Dockerfile``, ``*.dockerfile``, ``Containerfile`` and
+``Containerfile.*`` (not ``*.dockerignore``). ``.gitignore`` files are
+honoured at every level (a deeper file overrides a shallower one, as in
+git), ``--exclude`` patterns (gitignore syntax, relative to the directory
+given) and the default excludes (``.git``, ``node_modules``, ...) leave
+paths out. Symlinked directories are never followed and symlinked files
+only when they stay inside the tree, so a run cannot escape the tree or
+loop. Files named explicitly are always taken. Everything left out is
+reported (``-v`` prints it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import Iterable, NamedTuple
+
+DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache")
+NAME_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
+
+
+def is_dockerfile_name(name: str) -> bool:
+    if name.endswith(".dockerignore"):
+        return False
+    return any(fnmatch.fnmatchcase(name, p) for p in NAME_PATTERNS)
+
+
+class Skipped(NamedTuple):
+    path: str
+    reason: str
+
+
+class Found(NamedTuple):
+    files: list[str]
+    skipped: list[Skipped]
+
+
+def _spec(lines: Iterable[str]):
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(list(lines))
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Found:
+    """Files to process, in a stable order, and what was left out (and why)."""
+    files: list[str] = []
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    exclude = list(exclude)
+    for p in paths:
+        if p == "-":
+            files.append("-")
+            continue
+        if os.path.isdir(p):
+            _walk(p, exclude, files, skipped, seen)
+        else:
+            real = os.path.realpath(p)
+            if real in seen:
+                continue
+            seen.add(real)
+            files.append(p)
+    return Found(files, skipped)
+
+
+def _read_gitignore(directory: str):
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    return _spec(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
+
+
+def _walk(root: str, exclude: list[str], files: list[str], skipped: list[Skipped], seen: set[str]) -> None:
+    root_real = os.path.realpath(root)
+    excl = _spec(exclude) if exclude else None
+    # stack of (directory path, relative path from root, gitignore specs [(rel_dir, spec)])
+    stack = [(root, "", [])]
+    out: list[str] = []
+    while stack:
+        directory, rel_dir, specs = stack.pop()
+        spec = _read_gitignore(directory)
+        if spec is not None:
+            specs = specs + [(rel_dir, spec)]
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            skipped.append(Skipped(directory, f"cannot list directory: {e.strerror}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            path = entry.path
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as e:
+                skipped.append(Skipped(path, f"cannot read: {e.strerror}"))
+                continue
+            if is_link:
+                if not is_dockerfile_name(entry.name):
+                    if os.path.isdir(path):
+                        skipped.append(Skipped(path, "symlinked directory not followed"))
+                    continue
+                try:
+                    target = os.path.realpath(path, strict=True)
+                except (OSError, RuntimeError):
+                    skipped.append(Skipped(path, "broken symlink or symlink loop"))
+                    continue
+                if not (target == root_real or target.startswith(root_real + os.sep)):
+                    skipped.append(Skipped(path, "symlink points outside the tree"))
+                    continue
+                if os.path.isdir(target):
+                    skipped.append(Skipped(path, "symlinked directory not followed"))
+                    continue
+            if is_dir:
+                if entry.name in DEFAULT_EXCLUDES:
+                    skipped.append(Skipped(path, "excluded by default"))
+                    continue
+                if excl is not None and excl.match_file(rel + "/"):
+                    skipped.append(Skipped(path, "matches --exclude"))
+                    continue
+                why = _ignored(specs, rel, True)
+                if why:
+                    skipped.append(Skipped(path, why))
+                    continue
+                subdirs.append((path, rel))
+                continue
+            if not is_dockerfile_name(entry.name):
+                continue
+            if excl is not None and excl.match_file(rel):
+                skipped.append(Skipped(path, "matches --exclude"))
+                continue
+            why = _ignored(specs, rel, False)
+            if why:
+                skipped.append(Skipped(path, why))
+                continue
+            real = os.path.realpath(path)
+            if real in seen:
+                skipped.append(Skipped(path, "same file as another path already taken"))
+                continue
+            seen.add(real)
+            out.append(path)
+        for sub in reversed(subdirs):
+            stack.append((sub[0], sub[1], specs))
+    files.extend(sorted(out))
+
+
+def _ignored(specs, rel: str, is_dir: bool) -> str | None:
+    """The deepest .gitignore that has a say decides (negations included)."""
+    for rel_dir, spec in reversed(specs):
+        sub = rel[len(rel_dir) + 1 :] if rel_dir else rel
+        res = spec.check_file(sub + "/" if is_dir else sub)
+        if res.include is not None:
+            if res.include:
+                where = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+                return f"ignored by {where}"
+            return None
+    return None

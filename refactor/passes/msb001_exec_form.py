@@ -1,0 +1,169 @@
+"""MSB001: shell-form CMD/ENTRYPOINT to JSON exec form."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+
+from ..analysis.shellwords import SHELL_BUILTINS, NotSimple, simple_words
+from ..analysis.stages import ancestry, before
+from ..syntax.nodes import Cmd, ContinuationComment, Entrypoint, Shell
+from . import SAFE, Decline, Pass, unsafe
+
+
+class ExecFormCmd(Pass):
+    """
+    ## What it does
+    Rewrites a shell-form `CMD` or `ENTRYPOINT` (`CMD node server.js`) to
+    JSON exec form (`CMD ["node", "server.js"]`) when the command uses no
+    shell feature. A leading `exec` is dropped, since exec form already runs
+    the program directly. Commands that need a shell (variables, `&&`,
+    pipes, redirections, globs, builtins such as `cd`) are left alone, with
+    the reason.
+
+    ## Why
+    Shell form runs `/bin/sh -c "node server.js"`: the shell is PID 1 and
+    the application its child. `docker stop` sends SIGTERM to PID 1; `sh`
+    does not pass it on, so the application gets no chance to shut down
+    cleanly and is killed after the timeout (10 s by default). Exec form
+    makes the application PID 1, so it receives the signal. It also no
+    longer needs `/bin/sh` in the image, which lets a later stage use a
+    minimal base.
+
+    ## Example
+    ```dockerfile
+    FROM node:20-slim
+    WORKDIR /app
+    COPY . .
+    CMD node server.js --port 8080
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20-slim
+    WORKDIR /app
+    COPY . .
+    CMD ["node", "server.js", "--port", "8080"]
+    ```
+
+    ## Fix safety
+    Rewriting `CMD` is safe when the stage has no `ENTRYPOINT`: the same
+    words run, without the shell in between. With an exec-form
+    `ENTRYPOINT` in the stage the fix is unsafe: the entrypoint receives the
+    words themselves instead of `/bin/sh -c "..."`, which is usually what
+    was meant but changes its arguments. An `ENTRYPOINT` the base image
+    sets is not visible here; entrypoint scripts that end in `exec "$@"`
+    run the same command either way.
+
+    Rewriting `ENTRYPOINT` is always unsafe: in exec form it receives
+    `CMD` and `docker run` arguments, which shell form silently ignored.
+
+    Nothing is rewritten when a `SHELL` instruction is in effect, when the
+    file uses the backtick escape or a Windows base image (the command may
+    run under `cmd.exe` or PowerShell), or when a comment sits inside the
+    instruction's continuation lines (it would be lost).
+    """
+
+    code = "MSB001"
+    name = "exec-form-cmd"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        if not any(isinstance(i, (Cmd, Entrypoint)) for i in tree.instructions):
+            return out
+        if tree.escape == "`":
+            return Decline("the file uses the backtick escape (Windows): shell form may run under cmd.exe")
+        for stage in tree.stages:
+            chain = ancestry(tree, stage)
+            windows = next((s.from_ for s in chain if _windows_image(s.from_.image)), None)
+            for ins in stage.instructions:
+                if not isinstance(ins, (Cmd, Entrypoint)) or ins.is_exec_form:
+                    continue
+                kw = ins.name
+                if windows is not None:
+                    out.note(ins, f"{kw} left in shell form: the base image `{windows.image}` looks like Windows,"
+                                  " where shell form runs under cmd.exe")
+                    continue
+                shell = _shell_in_effect(chain, stage, ins)
+                if shell is not None:
+                    out.note(ins, f"{kw} left in shell form: SHELL at line {shell.line} decides how it runs")
+                    continue
+                if any(type(ln) is ContinuationComment for ln in ins.lines):
+                    out.note(ins, f"{kw} left in shell form: a comment inside its continuation lines would be lost")
+                    continue
+                if ins.flags:
+                    out.note(ins, f"{kw} left in shell form: `{ins.raw_flags[0]}` is read as a flag by BuildKit")
+                    continue
+                text = ins.rest
+                if not text.strip():
+                    continue
+                if text.lstrip().startswith("["):
+                    out.note(ins, f"{kw} left in shell form: it looks like a JSON array but is not valid JSON"
+                                  " (strings need double quotes), so BuildKit runs it with /bin/sh -c")
+                    continue
+                try:
+                    words = simple_words(text)
+                except NotSimple as e:
+                    out.note(ins, f"{kw} left in shell form: the command needs a shell ({e})")
+                    continue
+                if words and words[0] == "exec":
+                    if len(words) == 1 or words[1].startswith("-"):
+                        out.note(ins, f"{kw} left in shell form: `exec` with options needs a shell")
+                        continue
+                    words = words[1:]
+                if not words:
+                    continue
+                if words[0] in SHELL_BUILTINS:
+                    out.note(ins, f"{kw} left in shell form: `{words[0]}` is a shell builtin or keyword,"
+                                  " which exec form cannot run the same way")
+                    continue
+                new = _exec_form(tree, ins, words)
+                applicability = self._applicability(ins, stage, chain)
+                out.edit(ins, new, applicability=applicability,
+                         message=f"shell-form {kw} runs `{words[0]}` under /bin/sh -c, where signals do not reach"
+                                 f" it; use exec form")
+        return out
+
+    @staticmethod
+    def _applicability(ins, stage, chain):
+        if isinstance(ins, Entrypoint):
+            cmds = [c for c in stage.instructions if isinstance(c, Cmd)]
+            if cmds:
+                return unsafe(f"CMD at line {cmds[-1].line} would become arguments of the exec-form ENTRYPOINT,"
+                              " which shell form ignored")
+            return unsafe("an exec-form ENTRYPOINT receives `docker run` arguments, which shell form ignored")
+        entry = None
+        for s in reversed(chain):  # farthest ancestor first, so the nearest wins
+            for n in s.instructions:
+                if isinstance(n, Entrypoint):
+                    entry = n
+        if entry is not None and entry.is_exec_form:
+            return unsafe(f"the ENTRYPOINT at line {entry.line} would receive the words themselves"
+                          " instead of `/bin/sh -c ...`")
+        return SAFE
+
+
+def _windows_image(image: str) -> bool:
+    low = image.lower()
+    return any(w in low for w in ("windows/", "windowsservercore", "nanoserver", "servercore", "/windows:"))
+
+
+def _shell_in_effect(chain, stage, ins):
+    for n in reversed(before(stage, ins)):
+        if isinstance(n, Shell):
+            return n
+    for s in chain[1:]:
+        for n in reversed(s.instructions):
+            if isinstance(n, Shell):
+                return n
+    return None
+
+
+def _exec_form(tree, ins, words):
+    text = f"{ins.indent}{ins.keyword} {json.dumps(words, ensure_ascii=False)}"
+    from ..syntax.parser import parse_instruction
+
+    made = parse_instruction(text, escape=tree.escape)
+    last = made.lines[-1]
+    return attrs.evolve(made, lines=made.lines[:-1] + (attrs.evolve(last, newline=ins.newline),))

@@ -1,0 +1,92 @@
+"""Machine-readable reports: ``--format json`` and ``--format sarif``."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from .engine import FileResult
+
+SCHEMA_VERSION = 1
+
+
+def _note(n) -> dict:
+    return {"code": n.code, "line": n.line, "message": n.message}
+
+
+def file_json(r: FileResult) -> dict:
+    return {
+        "path": r.path,
+        "status": r.status.value,
+        "changes": [
+            {"code": c.code, "line": c.line, "message": c.message, "applicability": c.applicability,
+             "unsafe_reason": c.reason}
+            for c in r.changes
+        ],
+        "notes": [_note(n) for n in r.notes],
+        "reason": r.reason,
+        "error": r.error,
+        "diff": r.diff,
+        "written": r.written,
+        "unsafe_fixes_available": r.unsafe_available,
+    }
+
+
+def to_json(results: Sequence[FileResult], summary: dict) -> str:
+    from . import __version__
+
+    doc = {"tool": "msb-refactor", "version": __version__, "schema": SCHEMA_VERSION,
+           "files": [file_json(r) for r in results], "summary": summary}
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def to_sarif(results: Sequence[FileResult], passes) -> str:
+    """SARIF 2.1.0: one result per change (warning) and per failure (error)."""
+    from . import __version__
+    from .passes import doc_sections
+
+    rules = []
+    index = {}
+    for k, cls in enumerate(passes):
+        index[cls.code] = k
+        rules.append({
+            "id": cls.code,
+            "name": cls.name,
+            "shortDescription": {"text": cls.summary()},
+            "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
+            "helpUri": f"docs/passes/{cls.code}.md",
+            "defaultConfiguration": {"level": "warning"},
+        })
+    out = []
+    notifications = []
+    for r in results:
+        loc = lambda line: [{"physicalLocation": {  # noqa: E731
+            "artifactLocation": {"uri": r.path.replace("\\", "/")},
+            "region": {"startLine": max(1, line)}}}]
+        for c in r.changes:
+            res = {"ruleId": c.code, "level": "warning", "message": {"text": c.message}, "locations": loc(c.line)}
+            if c.code in index:
+                res["ruleIndex"] = index[c.code]
+            if c.applicability == "unsafe":
+                res["properties"] = {"applicability": "unsafe", "unsafeReason": c.reason}
+            out.append(res)
+        if r.error:
+            notifications.append({"level": "error", "message": {"text": r.error.splitlines()[0]},
+                                  "locations": loc(_error_line(r.error))})
+    run = {
+        "tool": {"driver": {"name": "msb-refactor", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://pypi.org/project/msb-refactor/", "rules": rules}},
+        "results": out,
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+    }
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _error_line(error: str) -> int:
+    head = error.splitlines()[0]
+    parts = head.split(":")
+    for k in range(1, len(parts)):
+        if parts[k].isdigit():
+            return int(parts[k])
+    return 1

@@ -1,0 +1,124 @@
+"""Process files, one result each, in parallel processes when it pays.
+
+``process_file`` does everything for one path inside a worker: read bytes,
+decode, run the engine, compute the diff, write atomically. Only a small
+result comes back. ``run_files`` feeds paths to ``-j`` forked workers in
+order, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from typing import Callable, Iterable, Sequence
+
+import attrs
+
+from .engine import FileResult, Status, refactor_text
+
+
+class Mode(str, enum.Enum):
+    DIFF = "diff"
+    CHECK = "check"
+    WRITE = "write"
+
+
+@attrs.frozen
+class Options:
+    mode: Mode = Mode.DIFF
+    fmt: str = "text"
+    unsafe_fixes: bool = False
+    context: str | None = None
+    buildkit_syntax: bool = False
+    want_diff: bool = True
+    stdin_filename: str | None = None
+
+
+# Run in-process below this many files: starting workers costs more.
+PARALLEL_MIN_FILES = 16
+
+
+def _build_context(path: str | None, opts: Options):
+    from .context import BuildContext
+
+    return BuildContext.for_dockerfile(path, opts.context)
+
+
+def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, passes) -> FileResult:
+    r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes,
+                      build_context=_build_context(ctx_path, opts), buildkit_syntax=opts.buildkit_syntax)
+    if r.status is Status.CHANGED and opts.want_diff:
+        from .files import unified_diff
+
+        r = attrs.evolve(r, diff=unified_diff(r.source, r.output, shown))
+    return r
+
+
+def process_file(path: str, opts: Options, passes) -> FileResult:
+    """Everything for one file; never raises for a problem with the file."""
+    from .files import NotText, WriteError, decode, write_atomic
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        return FileResult(path, Status.FAILED, error=f"{path}: is a directory")
+    except OSError as e:
+        return FileResult(path, Status.FAILED, error=f"{path}: cannot read: {e.strerror or e}")
+    try:
+        text = decode(data)
+    except NotText as e:
+        return FileResult(path, Status.SKIPPED, reason=str(e))
+    try:
+        r = process_text(text, path, path, opts, passes)
+    except Exception as e:  # last line of defence: one file never stops a run
+        return FileResult(path, Status.FAILED, error=f"{path}: internal error: {type(e).__name__}: {e}")
+    if r.status is Status.CHANGED and opts.mode is Mode.WRITE:
+        try:
+            write_atomic(path, r.output)
+        except WriteError as e:
+            return attrs.evolve(r, status=Status.FAILED, error=str(e), source=None, output=None)
+        r = attrs.evolve(r, written=True)
+    return attrs.evolve(r, source=None, output=None)
+
+
+_WORKER: tuple | None = None
+
+
+def _init(opts: Options, passes) -> None:
+    global _WORKER
+    _WORKER = (opts, passes)
+
+
+def _work(path: str) -> FileResult:
+    opts, passes = _WORKER
+    return process_file(path, opts, passes)
+
+
+def run_files(paths: Sequence[str], opts: Options, passes, jobs: int,
+              on_result: Callable[[FileResult], None]) -> None:
+    """Process ``paths`` (in order) and hand each result to ``on_result``."""
+    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        for p in paths:
+            on_result(process_file(p, opts, passes))
+        return
+    import multiprocessing
+
+    from .syntax.parser import parse
+
+    parse("FROM scratch\n")  # build the parser once; forked workers inherit it
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    mp = multiprocessing.get_context(method)
+    jobs = min(jobs, len(paths))
+    chunk = max(1, min(32, len(paths) // (jobs * 8)))
+    with mp.Pool(jobs, initializer=_init, initargs=(opts, list(passes))) as pool:
+        for r in pool.imap(_work, paths, chunksize=chunk):
+            on_result(r)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
