@@ -1,0 +1,86 @@
+"""Deliberately broken passes, to prove the engine's guarantees.
+
+Loaded by the engine tests directly and by the CLI tests through
+``MSB_REFACTOR_EXTRA_PASSES=broken_passes:Unparsable`` (tests/ on PYTHONPATH).
+"""
+
+from refactor.passes import SAFE, Pass
+from refactor.syntax.nodes import Comment, Copy, SourceLine, make_instruction
+
+
+class Unparsable(Pass):
+    """Rewrites the first instruction as `ENV A` (a key without a value), which BuildKit refuses."""
+
+    code = "TST001"
+    name = "broken-unparsable"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        first = tree.instructions[0]
+        if first.name != "ENV":
+            out.edit(first, make_instruction((SourceLine("ENV A", "\n"),), (), "\\"), message="break it",
+                     applicability=SAFE)
+        return out
+
+
+class NeverConverges(Pass):
+    """Appends a comment every time it runs."""
+
+    code = "TST002"
+    name = "broken-never-converges"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        last = tree.body[-1]
+        out.edit(last, last, Comment("# again", "\n"), message="one more", applicability=SAFE)
+        return out
+
+
+class Crashes(Pass):
+    """Raises."""
+
+    code = "TST003"
+    name = "broken-crashes"
+
+    def run(self, tree, ctx):
+        raise RuntimeError("boom\nsecond line")
+
+
+class AddsLink(Pass):
+    """Adds `COPY --link`, BuildKit-only syntax, without being allowed to."""
+
+    code = "TST004"
+    name = "broken-adds-link"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        for ins in tree.instructions:
+            if isinstance(ins, Copy) and not ins.link:
+                new = tree.instruction("COPY --link " + ins.rest)
+                out.edit(ins, new, message="link", applicability=SAFE)
+        return out
+
+
+class EditsStrangerNode(Pass):
+    """Proposes an edit of a node that is not in the tree."""
+
+    code = "TST005"
+    name = "broken-stranger"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        stranger = Comment("# not in the file", "\n")
+        out.edit(stranger, message="ghost", applicability=SAFE)
+        return out
+
+
+class Declines(Pass):
+    """Declines every file."""
+
+    code = "TST006"
+    name = "declines"
+
+    def run(self, tree, ctx):
+        from refactor.passes import Decline
+
+        return Decline("this pass never runs here")
