@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import broken_passes as bp
+from tests import broken_passes as bp
 from refactor.engine import MAX_ROUNDS, Status, refactor_text
 from refactor.passes import SAFE, Edit, Pass, all_passes, select, unsafe
 
