@@ -273,7 +273,7 @@ def _name_val(rest: str, key: str, escape: str) -> list[str]:
     out = []
     for w in words:
         if "=" not in w:
-            raise BuildKitError(f"Syntax error - can't find = in {w!r}. Must be of the form: name=value".replace("'", '"'))
+            raise BuildKitError(f"Syntax error - can't find = in {json.dumps(w)}. Must be of the form: name=value")
         k, v = w.split("=", 1)
         out += [k, v]
     return out
@@ -529,17 +529,9 @@ class _ShellWords:
             if self.skip_unset:
                 return "${%s?%s}" % (name, word)
             raise _ShellError(f"{name}: {word}")
-        if ch in "#%/":
-            # ${var#pattern}, ${var%pattern}, ${var/a/b}: the variable is
-            # unset here, so the result is empty.
-            if ch in "#%" and self.peek() == ch:
-                self.next()
-            word, _ = self.stop_on("}")
-            if self.skip_unset:
-                return "${%s%s%s}" % (name, ch, word)
-            return ""
         if ch == "":
             raise _ShellError("syntax error: missing '}'")
+        # BuildKit v0.12 knows no ${var#pattern}, ${var%pattern}, ${var/a/b}.
         raise _ShellError(f"unsupported modifier ({ch}) in substitution")
 
 
@@ -550,7 +542,7 @@ def _shell_words(text: str, raw_quotes: bool, raw_escapes: bool, skip_unset: boo
 def heredocs_in(line: str) -> list[tuple[str, int, bool]]:
     """parser.heredocsFromLine: (name, file descriptor, chomp) per heredoc."""
     try:
-        words = _shell_words(line, raw_quotes=True, raw_escapes=True, skip_unset=False)
+        words = _shell_words(line, raw_quotes=True, raw_escapes=True, skip_unset=True)
     except _ShellError:
         return []  # BuildKit ignores the lexer's error here and finds no heredoc
     docs = []

@@ -21,10 +21,12 @@ def buildkit_command(ins: Instruction) -> dict[str, Any]:
         sub_cmd = target.keyword
     heredocs = [] if isinstance(ins, Onbuild) else ins.heredocs
     return {
-        "cmd": ins.keyword,
-        "sub_cmd": sub_cmd,
+        # BuildKit reports an empty keyword or text (a lone escape at the end
+        # of the file) as null.
+        "cmd": ins.keyword or None,
+        "sub_cmd": sub_cmd or None,
         "json": target.is_exec_form,
-        "original": ins.original,
+        "original": ins.original or None,
         "start_line": ins.line,
         "end_line": ins.end_line,
         "flags": list(ins.raw_flags),

@@ -281,10 +281,10 @@ class Instruction:
 
 
 def logical_line(lines: Sequence[InstructionLine], escape: str) -> str:
-    first = lines[0].text.lstrip(bk.GO_SPACE)
+    first = _trim_cont(lines[0].text.lstrip(bk.GO_SPACE), escape)
     if len(lines) == 1:
-        return first
-    parts = [_trim_cont(first, escape)]
+        return first  # a continuation at the end of the file is still removed
+    parts = [first]
     for node in lines[1:]:
         if type(node) is SourceLine:
             parts.append(_trim_cont(node.text, escape))
@@ -737,10 +737,15 @@ class Dockerfile:
     # -- editing: every method returns a new Dockerfile ----------------------
 
     def instruction(self, text: str) -> Instruction:
-        """Parse ``text`` as one instruction written in this file's style."""
+        """Parse ``text`` as one instruction and write it in this file's style.
+
+        ``text`` continues lines with a backslash whatever the file uses; the
+        result has the file's escape character, line ending, keyword case and
+        continuation indentation.
+        """
         from .parser import parse_instruction
 
-        return restyle(parse_instruction(text, escape=self.escape), self.style)
+        return restyle(parse_instruction(text), self.style)
 
     def with_body(self, body: Sequence[BodyNode]) -> "Dockerfile":
         return attrs.evolve(self, body=_fix_seams(tuple(body), self))
@@ -809,6 +814,9 @@ def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
     return tuple(out)
 
 
+_RE_AS = re.compile(r"([\t ])[Aa][Ss]([\t ]+[^\t ]+[\t ]*)$")
+
+
 def restyle(ins: Instruction, style: Style) -> Instruction:
     """Write a made instruction in a file's style: line ending, keyword case,
     continuation indentation, escape character."""
@@ -821,6 +829,10 @@ def restyle(ins: Instruction, style: Style) -> Instruction:
             if stripped.startswith(kw):
                 new_kw = kw.upper() if style.upper_keywords else kw.lower()
                 text = text[: len(text) - len(stripped)] + new_kw + stripped[len(kw) :]
+            if isinstance(ins, From) and ins.alias is not None:
+                # `AS` is a keyword too: FROM x AS y / from x as y
+                as_word = "AS" if style.upper_keywords else "as"
+                text = _RE_AS.sub(lambda m: m.group(1) + as_word + m.group(2), text, count=1)
         elif type(ln) is SourceLine:
             text = style.continuation_indent + text.lstrip(" \t")
         if ins.escape != style.escape and type(ln) is SourceLine:

@@ -1,0 +1,5 @@
+ARG BEFORE_FROM=1
+ARG NODEFAULT
+FROM alpine
+ARG A=1 B
+ARG Q="quoted value"

@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM alpine
+RUN <<EOF
+set -e
+echo hello
+EOF

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+FROM alpine
+RUN <<EOF
+echo last
+EOF

@@ -1,0 +1,4 @@
+from alpine as base
+  run echo indented
+	Copy . /src
+EnTrYpOiNt ["/bin/sh"]

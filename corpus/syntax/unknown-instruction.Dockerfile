@@ -1,0 +1,3 @@
+FROM alpine
+FROBNICATE the widgets
+RUN echo after
