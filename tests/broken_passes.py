@@ -7,6 +7,14 @@ Loaded by the engine tests directly and by the CLI tests through
 from refactor.passes import SAFE, Pass
 from refactor.syntax.nodes import Comment, Copy, SourceLine, make_instruction
 
+MARK = "# break me"
+
+
+def marked(tree) -> bool:
+    """Broken passes only misbehave on files holding MARK, so a bulk run can
+    show that the other files are still processed."""
+    return any(getattr(n, "text", None) == MARK for n in tree.body)
+
 
 class Unparsable(Pass):
     """Rewrites the first instruction as `ENV A` (a key without a value), which BuildKit refuses."""
@@ -17,7 +25,7 @@ class Unparsable(Pass):
     def run(self, tree, ctx):
         out = self.outcome()
         first = tree.instructions[0]
-        if first.name != "ENV":
+        if marked(tree) and first.name != "ENV":
             out.edit(first, make_instruction((SourceLine("ENV A", "\n"),), (), "\\"), message="break it",
                      applicability=SAFE)
         return out
@@ -31,6 +39,8 @@ class NeverConverges(Pass):
 
     def run(self, tree, ctx):
         out = self.outcome()
+        if not marked(tree):
+            return out
         last = tree.body[-1]
         out.edit(last, last, Comment("# again", "\n"), message="one more", applicability=SAFE)
         return out
@@ -43,7 +53,9 @@ class Crashes(Pass):
     name = "broken-crashes"
 
     def run(self, tree, ctx):
-        raise RuntimeError("boom\nsecond line")
+        if marked(tree):
+            raise RuntimeError("boom\nsecond line")
+        return self.outcome()
 
 
 class AddsLink(Pass):
@@ -55,7 +67,7 @@ class AddsLink(Pass):
     def run(self, tree, ctx):
         out = self.outcome()
         for ins in tree.instructions:
-            if isinstance(ins, Copy) and not ins.link:
+            if marked(tree) and isinstance(ins, Copy) and not ins.link:
                 new = tree.instruction("COPY --link " + ins.rest)
                 out.edit(ins, new, message="link", applicability=SAFE)
         return out
@@ -70,7 +82,8 @@ class EditsStrangerNode(Pass):
     def run(self, tree, ctx):
         out = self.outcome()
         stranger = Comment("# not in the file", "\n")
-        out.edit(stranger, message="ghost", applicability=SAFE)
+        if marked(tree):
+            out.edit(stranger, message="ghost", applicability=SAFE)
         return out
 
 

@@ -9,6 +9,7 @@ from refactor.engine import MAX_ROUNDS, Status, refactor_text
 from refactor.passes import SAFE, Edit, Pass, all_passes, select, unsafe
 
 GOOD = "FROM node:20\nCOPY . /app\nCMD node server.js\n"
+MARKED = bp.MARK + "\n" + GOOD  # broken passes misbehave only on this
 
 
 def test_unchanged_file_is_parsed_once(monkeypatch):
@@ -31,14 +32,15 @@ def test_changed_result_lists_code_line_message():
 
 
 @pytest.mark.parametrize("broken, needle", [
-    (bp.Unparsable, "TST001 produced text that does not parse (ENV must have two arguments at line 1)"),
+    (bp.Unparsable, "TST001 produced text that does not parse (ENV must have two arguments at line 2)"),
     (bp.NeverConverges, f"did not converge after {MAX_ROUNDS} rounds (TST002 keeps changing"),
     (bp.Crashes, "TST003 (broken-crashes) crashed: RuntimeError: boom"),
     (bp.AddsLink, "introduced BuildKit-only syntax (COPY --link) in a file without a `# syntax=` line"),
     (bp.EditsStrangerNode, "TST005 edited a node that is not in the file's body"),
 ])
 def test_broken_pass_fails_the_file_with_one_clear_line(broken, needle):
-    r = refactor_text(GOOD, "app/Dockerfile", [broken])
+    assert refactor_text(GOOD, "app/Dockerfile", [broken]).status is not Status.FAILED
+    r = refactor_text(MARKED, "app/Dockerfile", [broken])
     assert r.status is Status.FAILED
     assert r.output is None
     assert needle in r.error
@@ -47,9 +49,9 @@ def test_broken_pass_fails_the_file_with_one_clear_line(broken, needle):
 
 
 def test_buildkit_syntax_allowed_with_syntax_line_or_opt_in():
-    text = "# syntax=docker/dockerfile:1\nFROM alpine\nCOPY a /a\n"
+    text = "# syntax=docker/dockerfile:1\n# break me\nFROM alpine\nCOPY a /a\n"
     assert refactor_text(text, "D", [bp.AddsLink]).status is Status.CHANGED
-    plain = "FROM alpine\nCOPY a /a\n"
+    plain = "# break me\nFROM alpine\nCOPY a /a\n"
     assert refactor_text(plain, "D", [bp.AddsLink]).status is Status.FAILED
     r = refactor_text(plain, "D", [bp.AddsLink], buildkit_syntax=True)
     assert r.status is Status.CHANGED and "COPY --link a /a" in r.output
@@ -108,7 +110,7 @@ def test_unsafe_edits_need_opt_in():
 
 
 def test_inline_ignore_switches_off_listed_passes_only():
-    text = "# msb-refactor: ignore=TST002\n" + GOOD
+    text = "# msb-refactor: ignore=TST002\n" + MARKED
     r = refactor_text(text, "D", select(["MSB001"]) + [bp.NeverConverges])
     assert r.status is Status.CHANGED and {c.code for c in r.changes} == {"MSB001"}
     r = refactor_text("# msb-refactor: ignore\n" + GOOD, "D")

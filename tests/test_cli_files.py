@@ -1,0 +1,195 @@
+"""The real command on awkward trees and files: discovery, bad input, writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from tests.cli_helpers import EXEC_CMD, SHELL_CMD, msb, write
+
+
+def test_discovery_honours_nested_gitignore_excludes_and_defaults(tmp_path):
+    write(tmp_path / ".gitignore", "build/\n*.generated.Dockerfile\n")
+    write(tmp_path / "Dockerfile", SHELL_CMD)
+    write(tmp_path / "build" / "Dockerfile", SHELL_CMD)  # ignored by root .gitignore
+    write(tmp_path / "a.generated.Dockerfile", SHELL_CMD)  # ignored by pattern
+    write(tmp_path / "svc" / ".gitignore", "legacy/\n!keep.generated.Dockerfile\n")
+    write(tmp_path / "svc" / "Dockerfile.prod", SHELL_CMD)
+    write(tmp_path / "svc" / "legacy" / "Dockerfile", SHELL_CMD)  # ignored by nested .gitignore
+    write(tmp_path / "svc" / "keep.generated.Dockerfile", SHELL_CMD)  # re-included by the nested one
+    write(tmp_path / "node_modules" / "x" / "Dockerfile", SHELL_CMD)  # default exclude
+    write(tmp_path / "vendor" / "Containerfile", SHELL_CMD)  # --exclude
+    write(tmp_path / "docs" / "Containerfile.dev", SHELL_CMD)
+    write(tmp_path / "docs" / "Dockerfile.dockerignore", "*\n")  # never a Dockerfile
+    p = msb("--check", "-v", "--exclude", "vendor/", tmp_path)
+    assert p.returncode == 1
+    taken = sorted(line.split()[2] for line in p.err.splitlines() if line.startswith("would change "))
+    assert taken == sorted(str(tmp_path / rel) for rel in (
+        "Dockerfile", "svc/Dockerfile.prod", "svc/keep.generated.Dockerfile", "docs/Containerfile.dev"))
+    assert f"{tmp_path / 'build'}: skipped by discovery: ignored by .gitignore" in p.err
+    assert f"{tmp_path / 'svc' / 'legacy'}: skipped by discovery: ignored by svc/.gitignore" in p.err
+    assert f"{tmp_path / 'vendor'}: skipped by discovery: matches --exclude" in p.err
+    assert f"{tmp_path / 'node_modules'}: skipped by discovery: excluded by default" in p.err
+
+
+def test_syntax_error_among_good_files(tmp_path):
+    good1 = write(tmp_path / "a" / "Dockerfile", SHELL_CMD)
+    bad = write(tmp_path / "b" / "Dockerfile", "FROM alpine\nCMD ./x\nENV KEY\n")
+    good2 = write(tmp_path / "c" / "Dockerfile", SHELL_CMD)
+    p = msb("--write", tmp_path)
+    assert p.returncode == 123
+    assert f"{bad}:3:1: ENV must have two arguments\n    ENV KEY\n    ^" in p.err
+    assert good1.read_text() == EXEC_CMD and good2.read_text() == EXEC_CMD
+    assert bad.read_text() == "FROM alpine\nCMD ./x\nENV KEY\n"
+    assert "3 files: 2 changed, 0 unchanged, 0 skipped, 1 failed" in p.err
+    p = msb("--check", tmp_path)
+    assert p.returncode == 123  # a failure outranks "would change"
+
+
+def test_stdin(tmp_path):
+    p = msb("-", stdin=SHELL_CMD.encode())
+    assert p.returncode == 0 and "--- -\t(original)" in p.out and '+CMD ["node", "server.js"]' in p.out
+    p = msb("--write", "-", "--stdin-filename", "svc/Dockerfile", stdin=SHELL_CMD.encode())
+    assert p.returncode == 0 and p.out == EXEC_CMD
+    p = msb("--write", "-", stdin=EXEC_CMD.encode())
+    assert p.out == EXEC_CMD  # unchanged input comes back as it was
+    p = msb("--check", "-", "--stdin-filename", "app/Dockerfile", stdin=SHELL_CMD.encode())
+    assert p.returncode == 1 and "would change app/Dockerfile" in p.err
+    p = msb("-", "--stdin-filename", "app/Dockerfile", stdin=b"FROM a\nENV X\n")
+    assert p.returncode == 123 and "app/Dockerfile:2:1: ENV must have two arguments" in p.err
+    p = msb("--format", "json", "-", stdin=SHELL_CMD.encode())
+    assert json.loads(p.out)["files"][0]["status"] == "changed"
+
+
+def test_binary_input_is_skipped(tmp_path):
+    f = write(tmp_path / "Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00binary")
+    p = msb("--write", f)
+    assert p.returncode == 0 and "skipped: binary file" in p.err
+    assert f.read_bytes() == b"\x7fELF\x02\x01\x01\x00\x00\x00binary"
+
+
+def test_non_utf8_bytes_survive_a_rewrite(tmp_path):
+    src = b"FROM alpine\n# caf\xe9 \xff\xfe\nCMD ./server\n"
+    f = write(tmp_path / "Dockerfile", src)
+    p = msb(f)
+    assert p.returncode == 0 and b"# caf\xe9 \xff\xfe" in p.stdout  # the diff carries the bytes as they are
+    p = msb("--write", f)
+    assert p.returncode == 0
+    assert f.read_bytes() == b'FROM alpine\n# caf\xe9 \xff\xfe\nCMD ["./server"]\n'
+
+
+def test_read_only_file_is_not_written(tmp_path):
+    f = write(tmp_path / "Dockerfile", SHELL_CMD)
+    other = write(tmp_path / "x" / "Dockerfile", SHELL_CMD)
+    f.chmod(0o444)
+    p = msb("--write", tmp_path)
+    assert p.returncode == 123
+    assert f"{f}: file is read-only; not written" in p.err
+    assert f.read_text() == SHELL_CMD and stat.S_IMODE(f.stat().st_mode) == 0o444
+    assert other.read_text() == EXEC_CMD
+
+
+def test_symlink_loop_and_escape(tmp_path):
+    root = tmp_path / "repo"
+    write(root / "Dockerfile", SHELL_CMD)
+    os.symlink(root, root / "loop")  # directory loop
+    os.symlink(root / "Dockerfile.b", root / "Dockerfile.a")  # file symlink loop a -> b -> a
+    os.symlink(root / "Dockerfile.a", root / "Dockerfile.b")
+    outside = write(tmp_path / "outside" / "Dockerfile", SHELL_CMD)
+    os.symlink(outside, root / "Dockerfile.out")  # points out of the tree
+    os.symlink(outside.parent, root / "ext")  # directory out of the tree
+    p = msb("--write", "-v", root, timeout=60)
+    assert p.returncode == 0
+    assert (root / "Dockerfile").read_text() == EXEC_CMD
+    assert outside.read_text() == SHELL_CMD
+    assert f"{root / 'loop'}: skipped by discovery: symlinked directory not followed" in p.err
+    assert f"{root / 'Dockerfile.a'}: skipped by discovery: broken symlink or symlink loop" in p.err
+    assert f"{root / 'Dockerfile.out'}: skipped by discovery: symlink points outside the tree" in p.err
+    assert "1 file: 1 changed" in p.err
+
+
+def test_symlinked_file_inside_tree_is_written_through(tmp_path):
+    real = write(tmp_path / "docker" / "Dockerfile.base", SHELL_CMD)
+    os.symlink(real, tmp_path / "Dockerfile")
+    p = msb("--write", tmp_path / "Dockerfile")
+    assert p.returncode == 0
+    assert os.path.islink(tmp_path / "Dockerfile") and real.read_text() == EXEC_CMD
+
+
+@pytest.mark.parametrize("src, expected", [
+    (b"FROM alpine\r\nCMD ./server --port 80\r\n", b'FROM alpine\r\nCMD ["./server", "--port", "80"]\r\n'),
+    (b"\xef\xbb\xbfFROM alpine\nCMD ./server\n", b'\xef\xbb\xbfFROM alpine\nCMD ["./server"]\n'),
+    (b"\xef\xbb\xbfFROM alpine\r\n\r\nCMD ./server", b'\xef\xbb\xbfFROM alpine\r\n\r\nCMD ["./server"]'),
+], ids=["crlf", "bom", "bom-crlf-no-final-newline"])
+def test_line_endings_and_bom_written_back_intact(tmp_path, src, expected):
+    f = write(tmp_path / "Dockerfile", src)
+    assert msb("--write", f).returncode == 0
+    assert f.read_bytes() == expected
+
+
+def test_no_newline_marker_in_diff(tmp_path):
+    f = write(tmp_path / "Dockerfile", "FROM alpine\nCMD ./server")
+    p = msb(f)
+    assert p.out.endswith('-CMD ./server\n\\ No newline at end of file\n+CMD ["./server"]\n'
+                          "\\ No newline at end of file\n")
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("Unparsable", "TST001 produced text that does not parse"),
+    ("NeverConverges", "passes did not converge"),
+    ("Crashes", "TST003 (broken-crashes) crashed: RuntimeError: boom"),
+])
+def test_broken_pass_through_the_command_writes_nothing(tmp_path, broken, message):
+    marked = "# break me\n" + SHELL_CMD
+    f = write(tmp_path / "Dockerfile", marked)
+    ok = write(tmp_path / "ok" / "Dockerfile", SHELL_CMD)
+    select = "--select=" + {"Unparsable": "TST001", "NeverConverges": "TST002", "Crashes": "TST003"}[broken]
+    env = {"MSB_REFACTOR_EXTRA_PASSES": f"tests.broken_passes:{broken}"}
+    p = msb("--write", select, f, env=env)
+    assert p.returncode == 123
+    assert f"{f}: internal error: " in p.err and message in p.err and "file left untouched" in p.err
+    assert f.read_text() == marked
+    # In a bulk run with the real passes too, the other file is still processed.
+    p = msb("--write", select, "--select=MSB001", f, ok, env=env)
+    assert p.returncode == 123 and ok.read_text() == EXEC_CMD and f.read_text() == marked
+    assert "2 files: 1 changed, 0 unchanged, 0 skipped, 1 failed" in p.err
+
+
+def test_config_from_pyproject_and_command_line_wins(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.msb-refactor]\nignore = ["MSB001"]\n'
+                                       'exclude = ["legacy/"]\n')
+    f = write(tmp_path / "svc" / "Dockerfile", "FROM node\nENTRYPOINT node server.js\n")
+    write(tmp_path / "legacy" / "Dockerfile", SHELL_CMD)
+    p = msb("--check", tmp_path)
+    assert p.returncode == 0  # MSB001 switched off by the config
+    p = msb("--check", "--select", "MSB001", "-v", tmp_path)
+    assert p.returncode == 0  # ignore still applies
+    write(tmp_path / "svc" / ".msb-refactor.toml", "unsafe-fixes = true\n")  # nearer: wins over pyproject
+    p = msb("--check", "-v", f)
+    assert p.returncode == 1 and ".msb-refactor.toml" in p.err
+    p = msb("--check", "--no-unsafe-fixes", f)
+    assert p.returncode == 0
+    p = msb("--check", "-v", tmp_path)  # settings found from the directory given: the pyproject
+    assert p.returncode == 0 and f"{tmp_path / 'legacy'}: skipped by discovery: matches --exclude" in p.err
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    write(tmp_path / ".msb-refactor.toml", "selekt = ['MSB001']\n")
+    f = write(tmp_path / "Dockerfile", SHELL_CMD)
+    p = msb(f)
+    assert p.returncode == 2 and "unknown setting 'selekt'" in p.err
+    write(tmp_path / ".msb-refactor.toml", "unsafe-fixes = 'yes'\n")
+    assert msb(f).returncode == 2
+    write(tmp_path / ".msb-refactor.toml", "select = [\n")
+    p = msb(f)
+    assert p.returncode == 2 and "invalid TOML" in p.err
+    assert msb("--no-config", f).returncode == 0
+
+
+def test_inline_ignore_comment(tmp_path):
+    f = write(tmp_path / "Dockerfile", "# msb-refactor: ignore=MSB001\n" + SHELL_CMD)
+    p = msb("--check", f)
+    assert p.returncode == 0 and "switched off by `# msb-refactor: ignore` at line 1" in p.err
