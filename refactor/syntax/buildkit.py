@@ -384,7 +384,7 @@ class _ShellWords:
 
     def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool, skip_unset: bool) -> None:
         self.s = text
-        self.i = 0
+        self.i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
         self.raw_quotes = raw_quotes
         self.raw_escapes = raw_escapes
         self.skip_unset = skip_unset

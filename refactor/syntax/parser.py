@@ -95,6 +95,8 @@ def parse(text: str, path: str | None = None, *, validate: bool = True) -> Docke
     without a value. With ``validate=False`` only the structure is checked.
     """
     try:
+        if len(text) > MAX_LINE_BYTES // 4:  # only then can a line be too long
+            _check_line_lengths(text)
         directives = scan_directives(text)
         tree = drive(load(), tokenize(text, directives), _REDUCERS[directives.escape])
         if validate:
@@ -111,6 +113,17 @@ def parse(text: str, path: str | None = None, *, validate: bool = True) -> Docke
     if path is not None:
         object.__setattr__(tree, "path", path)  # metadata, not content
     return tree
+
+
+MAX_LINE_BYTES = 65535  # bufio.Scanner's limit in BuildKit
+
+
+def _check_line_lengths(text: str) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_BYTES // 4 and len(line.encode("utf-8")) > MAX_LINE_BYTES:
+            raise DockerfileSyntaxError(
+                f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", line=number, column=1
+            )
 
 
 def parse_instruction(text: str, escape: str = "\\") -> Instruction:

@@ -212,3 +212,32 @@ def test_keyword_case_and_indentation_are_kept():
 def test_files_without_instructions_parse_to_an_empty_tree():
     assert refactor.parse(read("only-comments.Dockerfile")).instructions == ()
     assert refactor.parse("").code == ""
+
+
+@pytest.mark.parametrize("size", [65534, 65535, 65536, 65537])
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_lines_longer_than_buildkit_reads_are_refused_like_buildkit(size, ending):
+    dockerfile = buildkit()
+    text = "FROM a\nRUN " + "é" * ((size - 4) // 2) + "x" * ((size - 4) % 2) + ending
+    try:
+        dockerfile.parse_string(text)
+        refused = False
+    except dockerfile.GoParseError:
+        refused = True
+    if refused:
+        with pytest.raises(refactor.DockerfileSyntaxError, match="greater than max allowed size") as info:
+            refactor.parse(text)
+        assert info.value.line == 2
+    else:
+        assert refactor.parse(text).code == text
+    assert refused == (size > 65535)
+
+
+def test_check_directive_follows_current_buildkit_not_the_v0_12_oracle():
+    text = "# check=skip=all\n# escape=`\nFROM a `\n  b\n"
+    tree = refactor.parse(text)
+    assert [d.name for d in tree.directives] == ["check", "escape"] and tree.escape == "`"
+    assert tree.instructions[0].value == ("a", "b")  # the backtick continued the line
+    # The oracle (BuildKit v0.12.5) stops reading directives at `check`:
+    # documented in docs/buildkit-agreement.md.
+    assert [c["original"] for c in buildkit_commands_of(text)] == ["FROM a `", "b"]
