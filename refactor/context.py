@@ -132,12 +132,19 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 class BuildContext:
-    """Questions about a build context directory, answered from disk once."""
+    """Questions about a build context directory, answered from disk once.
 
-    def __init__(self, root: str | os.PathLike[str], ignore: "DockerIgnore | Path | tuple[Path, ...] | None" = None):
-        self.root = Path(root)
-        self._ignore_source = ignore if ignore is not None else self.root / ".dockerignore"
+    Creating one touches nothing on disk; the first question does.
+    """
+
+    def __init__(self, root: "str | os.PathLike[str]", ignore: "DockerIgnore | str | tuple[str, ...] | None" = None):
+        self._root = os.fspath(root)
+        self._ignore_source = ignore if ignore is not None else os.path.join(self._root, ".dockerignore")
         self._listing: dict[str, tuple[set[str], set[str]] | None] = {}
+
+    @property
+    def root(self) -> Path:
+        return Path(self._root)
 
     @property
     def ignore(self) -> DockerIgnore:
@@ -145,28 +152,33 @@ class BuildContext:
         src = self._ignore_source
         if not isinstance(src, DockerIgnore):
             candidates = src if isinstance(src, tuple) else (src,)
-            found = next((c for c in candidates if c.is_file()), None)
-            src = self._ignore_source = DockerIgnore.read(found) if found is not None else DockerIgnore([])
+            found = next((c for c in candidates if os.path.isfile(c)), None)
+            src = self._ignore_source = DockerIgnore.read(Path(found)) if found is not None else DockerIgnore([])
         return src
 
     @classmethod
-    def for_dockerfile(cls, dockerfile: str | os.PathLike[str] | None, context: str | os.PathLike[str] | None = None
+    def for_dockerfile(cls, dockerfile: "str | os.PathLike[str] | None", context: "str | os.PathLike[str] | None" = None
                        ) -> "BuildContext":
         """The context BuildKit would use for this Dockerfile: ``context`` or
         the Dockerfile's directory, with ``<name>.dockerignore`` beside the
         Dockerfile taking precedence over ``.dockerignore`` at the root."""
-        df = Path(dockerfile) if dockerfile is not None else None
-        root = Path(context) if context is not None else (df.parent if df is not None else Path.cwd())
+        df = os.fspath(dockerfile) if dockerfile is not None else None
+        if context is not None:
+            root = os.fspath(context)
+        elif df is not None:
+            root = os.path.dirname(df) or "."
+        else:
+            root = os.getcwd()
         ignore = None
         if df is not None:
-            ignore = (df.parent / (df.name + ".dockerignore"), root / ".dockerignore")
+            ignore = (df + ".dockerignore", os.path.join(root, ".dockerignore"))
         return cls(root, ignore)
 
     def _list(self, rel_dir: str) -> tuple[set[str], set[str]] | None:
         if rel_dir not in self._listing:
             try:
                 files, dirs = set(), set()
-                with os.scandir(self.root / rel_dir if rel_dir else self.root) as it:
+                with os.scandir(os.path.join(self._root, rel_dir) if rel_dir else self._root) as it:
                     for e in it:
                         (dirs if e.is_dir() else files).add(e.name)
                 self._listing[rel_dir] = (files, dirs)
@@ -208,7 +220,8 @@ class BuildContext:
         if not self.is_file(rel):
             return None
         try:
-            return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            with open(os.path.join(self._root, rel), encoding="utf-8", errors="replace") as f:
+                return f.read()
         except OSError:
             return None
 

@@ -97,3 +97,16 @@ class Declines(Pass):
         from refactor.passes import Decline
 
         return Decline("this pass never runs here")
+
+
+class ContextProbe(Pass):
+    """Reports what the build context holds, as a note (plumbing test)."""
+
+    code = "TST007"
+    name = "context-probe"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        bc = ctx.build_context
+        out.note(0, f"root={bc.root} lockfiles={','.join(sorted(bc.lockfiles()))}")
+        return out

@@ -13,14 +13,15 @@ def stage_of(tree: Dockerfile, node: Instruction) -> Stage | None:
     return None
 
 
-def ancestry(tree: Dockerfile, stage: Stage) -> list[Stage]:
+def ancestry(tree: Dockerfile, stage: Stage, stages: "tuple[Stage, ...] | None" = None) -> list[Stage]:
     """``stage`` and the earlier stages it is built FROM, nearest first.
 
     ``FROM builder`` continues a stage named ``builder`` (names are
     case-insensitive; an index such as ``FROM 0`` is not a stage reference
-    in FROM).
+    in FROM). Pass ``stages`` (``tree.stages``) when calling in a loop.
     """
-    stages = tree.stages
+    if stages is None:
+        stages = tree.stages
     chain = [stage]
     seen = {stage.index}
     current = stage

@@ -70,15 +70,20 @@ class ExecFormCmd(Pass):
 
     def run(self, tree, ctx):
         out = self.outcome()
-        if not any(isinstance(i, (Cmd, Entrypoint)) for i in tree.instructions):
+        body = tree.body
+        candidates = {id(n) for n in body if type(n) in _KINDS and not n.is_exec_form}
+        if not candidates:
             return out
         if tree.escape == "`":
             return Decline("the file uses the backtick escape (Windows): shell form may run under cmd.exe")
-        for stage in tree.stages:
-            chain = ancestry(tree, stage)
+        stages = tree.stages
+        for stage in stages:
+            if not any(id(n) in candidates for n in stage.nodes):
+                continue
+            chain = ancestry(tree, stage, stages)
             windows = next((s.from_ for s in chain if _windows_image(s.from_.image)), None)
             for ins in stage.instructions:
-                if not isinstance(ins, (Cmd, Entrypoint)) or ins.is_exec_form:
+                if id(ins) not in candidates:
                     continue
                 kw = ins.name
                 if windows is not None:
@@ -142,6 +147,9 @@ class ExecFormCmd(Pass):
             return unsafe(f"the ENTRYPOINT at line {entry.line} would receive the words themselves"
                           " instead of `/bin/sh -c ...`")
         return SAFE
+
+
+_KINDS = (Cmd, Entrypoint)
 
 
 def _windows_image(image: str) -> bool:
