@@ -48,10 +48,11 @@ class LineNode:
     def code(self) -> str:
         return self.text + self.newline
 
-    @classmethod
-    def from_raw(cls, raw: str, line: int = 0):
-        text, newline = _split_ending(raw)
-        return cls(text, newline, line)
+    @property
+    def column(self) -> int:
+        """Column of the first non-blank character (1 on a blank line)."""
+        stripped = self.text.lstrip(bk.GO_SPACE)
+        return len(self.text) - len(stripped) + 1 if stripped else 1
 
 
 @frozen
@@ -787,10 +788,6 @@ def _with_newline(node, newline: str):
     return attrs.evolve(node, newline=newline)
 
 
-def _node_newline(node) -> str:
-    return node.newline
-
-
 def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
     """Keep lines apart and the file's final-newline choice after an edit.
 
@@ -803,10 +800,10 @@ def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
     nl = original.style.newline
     out = list(body)
     for i in range(len(out) - 1):
-        if _node_newline(out[i]) == "":
+        if out[i].newline == "":
             out[i] = _with_newline(out[i], nl)
     had_final = original.has_final_newline
-    last_nl = _node_newline(out[-1])
+    last_nl = out[-1].newline
     if not had_final and last_nl:
         out[-1] = _with_newline(out[-1], "")
     elif had_final and not last_nl:

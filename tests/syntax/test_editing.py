@@ -97,3 +97,14 @@ def test_identity_not_equality_selects_the_node_to_edit():
     stranger = refactor.parse_instruction("RUN make")
     with pytest.raises(ValueError):
         tree.replace(stranger, stranger)  # equal to a node of the tree, but not one of them
+
+
+def test_every_node_knows_its_line_and_column():
+    tree = refactor.parse("# c\n  FROM a\n\n\t  # indented\nRUN x \\\n   # in\n  y\n")
+    comment, from_, blank, indented, run = tree.body
+    assert (comment.line, comment.column) == (1, 1)
+    assert (from_.line, from_.column) == (2, 3)
+    assert (blank.line, blank.column) == (3, 1)
+    assert (indented.line, indented.column) == (4, 4)
+    assert [(ln.line, ln.column) for ln in run.lines] == [(5, 1), (6, 4), (7, 3)]
+    assert run.end_line == 7

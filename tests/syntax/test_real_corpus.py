@@ -40,3 +40,36 @@ def test_every_real_dockerfile_buildkit_accepts_reads_the_same():
             disagreements.append(f"{path.name}: instruction {first}")
     assert compared >= 3700
     assert disagreements == []
+
+
+def test_parse_json_command_prints_buildkits_reading_of_the_whole_corpus(tmp_path):
+    """`msb-refactor parse --json` over every file, compared field for field."""
+    import json
+    import subprocess
+    import sys
+
+    dockerfile = buildkit()
+    files = real_corpus_files()
+    listing = tmp_path / "files.txt"
+    listing.write_text("\n".join(str(p) for p in files))
+    # All files in one run of the real command (xargs keeps argv within limits).
+    out = subprocess.run(
+        f"xargs -d '\\n' {sys.executable} -m refactor parse --json < {listing}",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    printed = []
+    for chunk in out.stdout.split("\n]\n"):
+        if chunk.strip():
+            printed.extend(json.loads(chunk + "\n]"))
+    assert len(printed) == len(files)
+    compared = 0
+    for entry, path in zip(printed, files):
+        assert entry["path"] == str(path)
+        try:
+            expected = buildkit_commands_of(path.read_bytes().decode("utf-8"))
+        except dockerfile.GoParseError:
+            assert entry["commands"] == []  # the comments-only file
+            continue
+        assert entry["commands"] == expected, path.name
+        compared += 1
+    assert compared >= 3700
