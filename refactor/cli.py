@@ -24,8 +24,21 @@ SUBCOMMANDS = ("rules", "explain", "parse")
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    """Console entry point (``refactor.cli:main``)."""
+    """Console entry point (``refactor.cli:main``).
+
+    A plain run (the main command with well-formed options) is read by
+    ``fast_args`` without importing typer, which costs more than the rest
+    of a single-file run. Anything else (help, version, subcommands, a
+    usage error) goes through the typer app, which owns the messages.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    settings = fast_args(args)
+    if settings is not None:
+        try:
+            code = execute(settings)
+        except UsageError as e:
+            raise _usage(str(e)) from None
+        sys.exit(code)
     if args and args[0] in SUBCOMMANDS:
         app = _sub_app()
         args_for = args
@@ -40,6 +53,92 @@ def main(argv: Optional[List[str]] = None) -> None:
 
 
 # -- the main command -----------------------------------------------------------
+
+# The main command's options for the fast path: flag -> (setting, kind).
+# kinds: bool (sets True), neg (sets False), value, multi (repeatable),
+# int, count. tests/test_cli_args.py checks this table against the typer
+# app, so both read every command line the same way.
+FAST_OPTIONS = {
+    "--write": ("write", "bool"), "-w": ("write", "bool"),
+    "--check": ("check", "bool"),
+    "--format": ("fmt", "value"),
+    "--select": ("select", "multi"),
+    "--ignore": ("ignore", "multi"),
+    "--unsafe-fixes": ("unsafe_fixes", "bool"), "--no-unsafe-fixes": ("unsafe_fixes", "neg"),
+    "--context": ("context", "value"),
+    "--exclude": ("exclude", "multi"),
+    "--stdin-filename": ("stdin_filename", "value"),
+    "-j": ("jobs", "int"), "--jobs": ("jobs", "int"),
+    "-q": ("quiet", "bool"), "--quiet": ("quiet", "bool"),
+    "-v": ("verbose", "count"), "--verbose": ("verbose", "count"),
+    "--config": ("config", "value"),
+    "--no-config": ("no_config", "bool"),
+    "--buildkit-syntax": ("buildkit_syntax", "bool"), "--no-buildkit-syntax": ("buildkit_syntax", "neg"),
+    "--color": ("color", "value"),
+}
+_CHOICES = {"fmt": ("text", "json", "sarif"), "color": ("auto", "always", "never")}
+
+
+def default_settings() -> dict:
+    return dict(paths=[], write=False, check=False, fmt=None, select=None, ignore=None, unsafe_fixes=None,
+                context=None, exclude=None, stdin_filename=None, jobs=None, quiet=False, verbose=0, config=None,
+                no_config=False, buildkit_syntax=None, color=None)
+
+
+def fast_args(args: List[str]) -> Optional[dict]:
+    """Settings for a plain run, or None when typer should read ``args``."""
+    s = default_settings()
+    i, n = 0, len(args)
+    only_paths = False
+    while i < n:
+        a = args[i]
+        i += 1
+        if only_paths or a == "-" or not a.startswith("-"):
+            if not s["paths"] and not only_paths and a in SUBCOMMANDS:
+                return None
+            s["paths"].append(a)
+            continue
+        if a == "--":
+            only_paths = True
+            continue
+        value = None
+        if a.startswith("--") and "=" in a:
+            a, value = a.split("=", 1)
+        elif not a.startswith("--") and len(a) > 2:
+            if a[:2] == "-j":
+                a, value = "-j", a[2:]
+            elif set(a[1:]) <= {"v", "q", "w"}:  # bundled short flags: -vv, -qw
+                args = args[:i] + [f"-{c}" for c in a[1:]] + args[i:]
+                n = len(args)
+                continue
+            else:
+                return None
+        spec = FAST_OPTIONS.get(a)
+        if spec is None:
+            return None
+        dest, kind = spec
+        if kind in ("bool", "neg", "count"):
+            if value is not None:
+                return None
+            s[dest] = (s[dest] + 1) if kind == "count" else (kind == "bool")
+            continue
+        if value is None:
+            if i >= n:
+                return None
+            value = args[i]
+            i += 1
+        if kind == "int":
+            if not value.isdigit() or int(value) < 1:
+                return None
+            s[dest] = int(value)
+        elif kind == "multi":
+            s[dest] = (s[dest] or []) + [value]
+        else:
+            if dest in _CHOICES and value not in _CHOICES[dest]:
+                return None
+            s[dest] = value
+    return s
+
 
 
 def _main_app():
@@ -104,7 +203,7 @@ def _main_app():
                                      help="Print the version and exit."),
     ):
         """Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."""
-        settings = dict(paths=paths or [], write=write, check=check, fmt=fmt.value if fmt else None,
+        settings = dict(paths=list(paths or []), write=write, check=check, fmt=fmt.value if fmt else None,
                         select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, context=context, exclude=exclude,
                         stdin_filename=stdin_filename, jobs=jobs, quiet=quiet, verbose=verbose, config=config,
                         no_config=no_config, buildkit_syntax=buildkit_syntax, color=color.value if color else None)

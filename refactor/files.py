@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
@@ -51,6 +50,8 @@ def write_atomic(path: str, text: str) -> None:
         raise WriteError(f"{path}: cannot write: {e.strerror}") from None
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError(f"{path}: file is read-only; not written")
+    import tempfile
+
     directory = os.path.dirname(real) or "."
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(real) + ".", suffix=".msb-tmp")
