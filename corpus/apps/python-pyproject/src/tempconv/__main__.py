@@ -1,0 +1,3 @@
+from tempconv.cli import main
+
+main()
