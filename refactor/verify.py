@@ -1,0 +1,468 @@
+"""Build a Dockerfile and its rewrite, run both, and compare them.
+
+This is what ``msb-refactor --verify`` calls, and what the end-to-end suite
+(tests/e2e) and ``bench/apps.py`` are built on. It knows nothing about the
+parser: it is a thin layer of subprocess calls around a container engine,
+
+* ``docker`` when a Docker daemon answers, else
+* ``buildah`` (build) + ``podman`` (run, inspect) without any daemon, with
+  the flags that work in an unprivileged-looking sandbox: ``--isolation
+  chroot``, ``--format docker`` (with ``oci`` buildah silently drops SHELL,
+  HEALTHCHECK and ONBUILD) and ``--layers`` (one cached layer per
+  instruction, as ``docker build`` does).
+
+When the local base-image store made by ``scripts/make-bases.sh`` exists
+(``$MSB_ORACLE_DIR``, default ``/var/lib/msb-refactor/oracle``), buildah and
+podman are pointed at it and never pull: ``FROM python:3.11-slim`` resolves to
+the local stand-in. Without it they use the machine's normal store and pull
+as usual.
+
+The entry point is :func:`verify`; it returns a :class:`VerifyReport` value and
+raises only for misuse (no engine available), never because a build failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Iterable, Mapping, Sequence
+
+import attrs
+
+DEFAULT_STORE = Path("/var/lib/msb-refactor/oracle")
+#: the image every stand-in derives from; its presence means the bases exist
+SENTINEL_BASE = "localhost/debian:bookworm-slim"
+LOG_TAIL_CHARS = 6000
+
+
+class EngineUnavailable(RuntimeError):
+    """Neither a Docker daemon nor buildah + podman can be used."""
+
+
+# --------------------------------------------------------------------- values
+
+
+@attrs.frozen
+class BuildResult:
+    ok: bool
+    seconds: float
+    log: str  # the tail of the build output when it failed, else ""
+
+
+@attrs.frozen
+class SmokeResult:
+    argv: tuple[str, ...]  # what was passed after the image ("()" = default command)
+    exit_code: int  # -1 when it timed out
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+@attrs.frozen
+class ImageReport:
+    """What one Dockerfile built to, and what its image did."""
+
+    label: str  # "original" or "rewritten"
+    tag: str
+    build: BuildResult
+    size: int | None = None  # bytes, as the engine reports them
+    user: str | None = None  # Config.User ("" means root)
+    uid: int | None = None  # User resolved via the image's /etc/passwd
+    entrypoint: tuple[str, ...] | None = None
+    cmd: tuple[str, ...] | None = None
+    workdir: str | None = None
+    smoke: SmokeResult | None = None
+    forbidden: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    @property
+    def built(self) -> bool:
+        return self.build.ok
+
+    @property
+    def runs_as_root(self) -> bool | None:
+        if not self.built:
+            return None
+        if self.uid is not None:
+            return self.uid == 0
+        return is_root_user(self.user or "")
+
+
+@attrs.frozen
+class VerifyReport:
+    engine: str
+    original: ImageReport
+    rewritten: ImageReport
+
+    @property
+    def smoke_match(self) -> bool | None:
+        """Same exit code and same stdout in both images; None if not run."""
+        a, b = self.original.smoke, self.rewritten.smoke
+        if a is None or b is None:
+            return None
+        return a.exit_code == b.exit_code and a.stdout.rstrip() == b.stdout.rstrip()
+
+    @property
+    def size_ratio(self) -> float | None:
+        """rewritten size / original size (smaller is better)."""
+        if self.original.size and self.rewritten.size is not None:
+            return self.rewritten.size / self.original.size
+        return None
+
+    @property
+    def ok(self) -> bool:
+        """The rewrite built and, when a smoke command ran, behaved the same."""
+        return self.rewritten.built and self.smoke_match is not False
+
+    def summary(self) -> str:
+        lines = [f"engine: {self.engine}"]
+        for img in (self.original, self.rewritten):
+            if not img.built:
+                lines.append(f"{img.label}: BUILD FAILED after {img.build.seconds:.1f}s")
+                lines += ["  | " + ln for ln in img.build.log.splitlines()[-25:]]
+                continue
+            lines.append(
+                f"{img.label}: {human_size(img.size)} built in {img.build.seconds:.1f}s, "
+                f"user={img.user or 'root'!r} uid={img.uid} "
+                f"entrypoint={list(img.entrypoint or [])} cmd={list(img.cmd or [])}"
+            )
+            if img.smoke is not None:
+                lines.append(f"  smoke exit={img.smoke.exit_code} stdout={img.smoke.stdout.rstrip()!r}")
+            for name, paths in img.forbidden.items():
+                lines.append(f"  forbidden {name}: {', '.join(paths)}")
+        if self.size_ratio is not None:
+            lines.append(f"size ratio rewritten/original: {self.size_ratio:.3f}")
+        if self.smoke_match is not None:
+            lines.append(f"smoke output matches: {self.smoke_match}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.1f}{unit}" if unit != "B" else f"{n}B"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def is_root_user(user: str) -> bool:
+    """Config.User names root: "", "root", "0", "0:0", "root:staff", ..."""
+    name = user.split(":", 1)[0].strip()
+    return name in ("", "root", "0")
+
+
+def resolve_uid(user: str, passwd: str | None) -> int | None:
+    """The uid a Config.User runs as, using the image's /etc/passwd for names."""
+    name = user.split(":", 1)[0].strip()
+    if name == "":
+        return 0
+    if name.isdigit():
+        return int(name)
+    for line in (passwd or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 3 and fields[0] == name and fields[2].isdigit():
+            return int(fields[2])
+    return None
+
+
+def tool_pattern(name: str) -> re.Pattern[str]:
+    """Matches an executable's basename for a tool: gcc, gcc-12,
+    x86_64-linux-gnu-gcc-12, pip3.11, ..."""
+    return re.compile(rf"^(?:[a-z0-9_]+-linux-gnu-)?{re.escape(name)}(?:-?[0-9][0-9.]*)?$")
+
+
+def find_tools(entries: Iterable[tuple[str, int, bool]], names: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """entries: (path, mode, is_symlink). Executable files or symlinks in a
+    bin/ or sbin/ directory (/usr/bin, /usr/local/go/bin, node_modules/.bin,
+    ...) whose basename is one of names (see tool_pattern)."""
+    pats = {n: tool_pattern(n) for n in names}
+    found: dict[str, list[str]] = {}
+    for path, mode, is_link in entries:
+        if not (is_link or mode & 0o111):
+            continue
+        parent, _, base = path.rpartition("/")
+        if parent.rpartition("/")[2] not in ("bin", "sbin", ".bin"):
+            continue
+        for n, pat in pats.items():
+            if pat.match(base):
+                found.setdefault(n, []).append(path)
+    return {n: tuple(sorted(p)) for n, p in found.items()}
+
+
+def _tail(text: str, limit: int = LOG_TAIL_CHARS) -> str:
+    return text if len(text) <= limit else "...\n" + text[-limit:]
+
+
+def store_dir() -> Path:
+    return Path(os.environ.get("MSB_ORACLE_DIR", str(DEFAULT_STORE)))
+
+
+# ------------------------------------------------------------------- engines
+
+
+class Engine:
+    """One container engine, driven through its CLI."""
+
+    name = "?"
+
+    def __init__(self) -> None:
+        self.env = dict(os.environ)
+
+    # -- overridden
+    def build_argv(self, dockerfile: Path, context: Path, tag: str, no_cache: bool,
+                   build_args: Mapping[str, str]) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def cli(self) -> str:  # the docker-compatible CLI: run, create, export, image inspect
+        raise NotImplementedError
+
+    def run_flags(self) -> list[str]:
+        return ["--network", "none", "--no-healthcheck"]
+
+    # -- shared
+    def _run(self, argv: Sequence[str], timeout: float | None = None, **kw) -> subprocess.CompletedProcess:
+        return subprocess.run(list(argv), env=self.env, capture_output=True, text=True,
+                              timeout=timeout, **kw)
+
+    def build(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool = False,
+              build_args: Mapping[str, str] | None = None, timeout: float = 1800) -> BuildResult:
+        argv = self.build_argv(dockerfile, context, tag, no_cache, build_args or {})
+        t0 = time.monotonic()
+        with tempfile.TemporaryFile("w+") as out:
+            try:
+                rc = subprocess.run(argv, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                    text=True, timeout=timeout).returncode
+            except subprocess.TimeoutExpired:
+                rc = -1
+                out.write(f"\n[verify] build timed out after {timeout}s\n")
+            out.seek(0)
+            log = out.read()
+        secs = time.monotonic() - t0
+        if rc != 0:
+            return BuildResult(False, secs, _tail(f"$ {' '.join(argv)}\n{log}"))
+        return BuildResult(True, secs, "")
+
+    def inspect(self, tag: str) -> dict:
+        p = self._run([self.cli, "image", "inspect", tag], timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"image inspect {tag}: {p.stderr.strip()}")
+        data = json.loads(p.stdout)
+        return data[0] if isinstance(data, list) else data
+
+    def run(self, tag: str, argv: Sequence[str] = (), env: Mapping[str, str] | None = None,
+            timeout: float = 120) -> SmokeResult:
+        cmd = [self.cli, "run", "--rm", *self.run_flags()]
+        for k, v in (env or {}).items():
+            cmd += ["-e", f"{k}={v}"]
+        cmd += [tag, *argv]
+        t0 = time.monotonic()
+        try:
+            p = self._run(cmd, timeout=timeout)
+            rc, out, err = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired as e:
+            rc = -1
+            out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            err = f"[verify] timed out after {timeout}s"
+        return SmokeResult(tuple(argv), rc, out, _tail(err), time.monotonic() - t0)
+
+    def export(self, tag: str, fn):
+        """Call fn(tar stream) with the image's filesystem as a tar."""
+        p = self._run([self.cli, "create", tag, "/msb-verify-not-run"], timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"create {tag}: {p.stderr.strip()}")
+        cid = p.stdout.strip().splitlines()[-1]
+        try:
+            with subprocess.Popen([self.cli, "export", cid], env=self.env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL) as proc:
+                assert proc.stdout is not None
+                result = fn(proc.stdout)
+                proc.stdout.read()  # drain so export exits cleanly
+            return result
+        finally:
+            self._run([self.cli, "rm", "-f", cid], timeout=120)
+
+    def remove(self, *tags: str) -> None:
+        if tags:
+            self._run([self.cli, "rmi", "-f", *tags], timeout=300)
+
+    def image_exists(self, tag: str) -> bool:
+        return self._run([self.cli, "image", "inspect", tag], timeout=60).returncode == 0
+
+
+class DockerEngine(Engine):
+    name = "docker"
+    cli = "docker"  # type: ignore[assignment]
+
+    def build_argv(self, dockerfile, context, tag, no_cache, build_args):
+        argv = ["docker", "build", "-f", str(dockerfile), "-t", tag]
+        if no_cache:
+            argv.append("--no-cache")
+        for k, v in build_args.items():
+            argv += ["--build-arg", f"{k}={v}"]
+        return [*argv, str(context)]
+
+    @staticmethod
+    def available() -> bool:
+        if not shutil.which("docker"):
+            return False
+        try:
+            return subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+
+
+class BuildahEngine(Engine):
+    """buildah builds, podman runs; both on the msb-refactor store if present."""
+
+    name = "buildah"
+    cli = "podman"  # type: ignore[assignment]
+
+    def __init__(self, store: Path | None = None) -> None:
+        super().__init__()
+        self.store = store or store_dir()
+        self.local_bases = (self.store / "conf" / "storage.conf").is_file()
+        if self.local_bases:
+            conf = self.store / "conf"
+            self.env.update(
+                CONTAINERS_STORAGE_CONF=str(conf / "storage.conf"),
+                CONTAINERS_REGISTRIES_CONF=str(conf / "registries.conf"),
+                CONTAINERS_CONF=str(conf / "containers.conf"),
+                BUILDAH_ISOLATION="chroot",
+                TMPDIR=str(self.store / "tmp"),
+            )
+            (self.store / "tmp").mkdir(parents=True, exist_ok=True)
+
+    def build_argv(self, dockerfile, context, tag, no_cache, build_args):
+        argv = ["buildah", "bud", "--isolation", "chroot", "--format", "docker", "--layers",
+                "-f", str(dockerfile), "-t", tag]
+        if self.local_bases:
+            argv.append("--pull=never")
+        if no_cache:
+            argv.append("--no-cache")
+        for k, v in build_args.items():
+            argv += ["--build-arg", f"{k}={v}"]
+        return [*argv, str(context)]
+
+    def run_flags(self):
+        flags = ["--network", "none", "--no-healthcheck"]
+        return [*flags, "--pull=never"] if self.local_bases else flags
+
+    def bases_ready(self) -> bool:
+        return self.local_bases and self.image_exists(SENTINEL_BASE)
+
+    @staticmethod
+    def available() -> bool:
+        return bool(shutil.which("buildah") and shutil.which("podman"))
+
+
+def pick_engine(prefer: str | None = None) -> Engine:
+    """docker if a daemon answers, else buildah+podman. MSB_VERIFY_ENGINE
+    (docker|buildah) or `prefer` forces one."""
+    prefer = prefer or os.environ.get("MSB_VERIFY_ENGINE") or None
+    if prefer not in (None, "docker", "buildah"):
+        raise ValueError(f"unknown engine {prefer!r} (docker or buildah)")
+    if prefer in (None, "docker") and DockerEngine.available():
+        return DockerEngine()
+    if prefer in (None, "buildah") and BuildahEngine.available():
+        return BuildahEngine()
+    wanted = prefer or "a Docker daemon or buildah+podman"
+    raise EngineUnavailable(f"no container engine: {wanted} not available")
+
+
+# -------------------------------------------------------------- inspection
+
+
+def _tar_facts(stream: IO[bytes], forbid: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], str | None]:
+    entries = []
+    passwd = None
+    with tarfile.open(fileobj=stream, mode="r|") as tar:
+        for m in tar:
+            path = "/" + m.name.lstrip("./")
+            if path == "/etc/passwd" and m.isfile():
+                f = tar.extractfile(m)
+                passwd = f.read().decode("utf-8", "replace") if f else None
+            if m.isfile() or m.issym() or m.islnk():
+                entries.append((path, m.mode, m.issym() or m.islnk()))
+    return find_tools(entries, forbid), passwd
+
+
+def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
+             smoke_cmd: Sequence[str] | None, smoke_env: Mapping[str, str] | None,
+             forbid: Sequence[str], run_timeout: float) -> ImageReport:
+    if not build.ok:
+        return ImageReport(label=label, tag=tag, build=build)
+    info = engine.inspect(tag)
+    cfg = info.get("Config") or {}
+    user = cfg.get("User") or ""
+    forbidden, passwd = engine.export(tag, lambda s: _tar_facts(s, forbid))
+    smoke = None
+    if smoke_cmd is not None or smoke_env:
+        smoke = engine.run(tag, smoke_cmd or (), smoke_env, timeout=run_timeout)
+    ep, cmd = cfg.get("Entrypoint"), cfg.get("Cmd")
+    return ImageReport(
+        label=label, tag=tag, build=build, size=info.get("Size"), user=user,
+        uid=resolve_uid(user, passwd),
+        entrypoint=tuple(ep) if ep is not None else None,
+        cmd=tuple(cmd) if cmd is not None else None,
+        workdir=cfg.get("WorkingDir") or "",
+        smoke=smoke, forbidden=forbidden,
+    )
+
+
+def verify(
+    original: Path,
+    rewritten_text: str,
+    context: Path,
+    smoke_cmd: Sequence[str] | None = None,
+    *,
+    smoke_env: Mapping[str, str] | None = None,
+    forbid: Sequence[str] = (),
+    engine: Engine | None = None,
+    tags: tuple[str, str] | None = None,
+    keep_images: bool = False,
+    no_cache: bool = False,
+    build_timeout: float = 1800,
+    run_timeout: float = 120,
+) -> VerifyReport:
+    """Build `original` and `rewritten_text` (a Dockerfile's text) with the same
+    `context`, describe both images and run the smoke command in each.
+
+    smoke_cmd: arguments after the image, as in `docker run IMAGE ARGS` (they
+    replace CMD, ENTRYPOINT stays); [] runs the image's default command. With
+    neither smoke_cmd nor smoke_env nothing is run. forbid: tool names (gcc,
+    pip, ...) to look for among the executables of each image. The images are
+    removed afterwards unless keep_images (then `tags` gives stable names, and
+    their layers serve as a build cache for the next run).
+    """
+    engine = engine or pick_engine()
+    original, context = Path(original).resolve(), Path(context).resolve()
+    if tags is None:
+        h = hashlib.sha256(f"{original}\0{rewritten_text}".encode()).hexdigest()[:12]
+        tags = (f"localhost/msb-verify/{h}:original", f"localhost/msb-verify/{h}:rewritten")
+    with tempfile.TemporaryDirectory(prefix="msb-verify-") as tmp:
+        rewritten = Path(tmp) / "Dockerfile.rewritten"
+        rewritten.write_text(rewritten_text)
+        reports = []
+        try:
+            for label, df, tag in (("original", original, tags[0]), ("rewritten", rewritten, tags[1])):
+                b = engine.build(df, context, tag, no_cache=no_cache, timeout=build_timeout)
+                reports.append(describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env,
+                                        forbid=forbid, run_timeout=run_timeout))
+        finally:
+            if not keep_images:
+                engine.remove(*tags)
+    return VerifyReport(engine=engine.name, original=reports[0], rewritten=reports[1])

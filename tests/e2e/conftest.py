@@ -1,0 +1,29 @@
+"""Fixtures for the end-to-end suite: a container engine with the local base
+images, or a skip that says what to run. With MSB_E2E_REQUIRED=1 (CI) a
+missing engine or missing bases fail the suite instead of skipping it."""
+
+import os
+
+import pytest
+
+from refactor import verify as v
+
+SETUP_HINT = "create them with `sudo scripts/make-bases.sh` (or `.ci/e2e-setup.sh`, which also installs buildah)"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("MSB_E2E_REQUIRED") == "1":
+        pytest.fail(f"MSB_E2E_REQUIRED=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def engine() -> v.Engine:
+    try:
+        eng = v.pick_engine()
+    except v.EngineUnavailable as e:
+        _unavailable(f"{e}: install buildah and podman (apt-get install buildah podman runc) "
+                     "or start a Docker daemon")
+    if isinstance(eng, v.BuildahEngine) and not eng.bases_ready():
+        _unavailable(f"local base images are missing from {eng.store}: {SETUP_HINT}")
+    return eng

@@ -1,0 +1,63 @@
+"""refactor.verify end to end on real apps: what `msb-refactor --verify`
+reports for a good rewrite, a rewrite that does not build, and one that
+builds but behaves differently."""
+
+import pytest
+
+from refactor import verify as v
+from refactor.corpus_apps import APPS_DIR, load_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_broken_rewrite_reports_build_failure(engine):
+    app = load_app(APPS_DIR / "c-make")
+    broken = app.reference.read_text().replace(
+        "COPY --from=build /out/usr/local/bin/stats", "COPY --from=build /out/usr/bin/stats")
+    assert broken != app.reference.read_text()
+    report = v.verify(app.dockerfile, broken, app.dir, smoke_env=app.selftest_env, engine=engine)
+    print(report.summary())
+    assert report.original.built
+    assert report.original.smoke is not None and report.original.smoke.stdout.strip() == app.expect
+    assert not report.rewritten.built
+    assert not report.ok
+    assert "/out/usr/bin/stats" in report.rewritten.build.log
+    assert report.rewritten.size is None and report.rewritten.smoke is None
+    assert report.smoke_match is None
+    assert "rewritten: BUILD FAILED" in report.summary()
+    # nothing is left behind under the default names
+    assert not engine.image_exists(report.original.tag)
+
+
+def test_rewrite_that_builds_but_misbehaves(engine):
+    """Dropping the dependencies from the runtime stage still builds; only
+    running the self-test shows the rewrite is wrong."""
+    app = load_app(APPS_DIR / "python-requirements")
+    text = app.reference.read_text()
+    broken = text.replace("COPY --from=build /app/deps /app/deps\n", "")
+    assert broken != text
+    report = v.verify(app.dockerfile, broken, app.dir, smoke_env=app.selftest_env, engine=engine)
+    print(report.summary())
+    assert report.original.built and report.rewritten.built
+    assert report.original.smoke.exit_code == 0
+    assert report.rewritten.smoke.exit_code != 0
+    assert "ModuleNotFoundError" in report.rewritten.smoke.stderr
+    assert report.smoke_match is False
+    assert not report.ok
+
+
+def test_good_rewrite_reports_both_images(engine):
+    """smoke_cmd=[] runs each image's own ENTRYPOINT/CMD; the report describes
+    both images."""
+    app = load_app(APPS_DIR / "go-cmd")
+    report = v.verify(app.dockerfile, app.reference.read_text(), app.dir,
+                      smoke_cmd=[], smoke_env={"SELFTEST": "1"}, engine=engine)
+    print(report.summary())
+    assert report.ok and report.smoke_match
+    assert report.rewritten.smoke.argv == ()
+    assert report.rewritten.smoke.stdout.strip() == app.expect
+    assert report.rewritten.entrypoint == ("/usr/local/bin/wordfreq",)
+    assert report.rewritten.cmd == ("-n", "3")
+    assert report.rewritten.user == "nonroot:nonroot" and report.rewritten.uid == 65532
+    assert report.original.user == "" and report.original.uid == 0
+    assert report.size_ratio < 1

@@ -1,0 +1,114 @@
+"""The pure parts of refactor.verify and refactor.corpus_apps (no engine)."""
+
+import io
+import tarfile
+
+import pytest
+
+from refactor import verify as v
+from refactor.corpus_apps import APPS_DIR, load_app, load_apps
+
+REQUIRED_APPS = {
+    "go-stdlib", "go-cmd", "node-server", "node-typescript", "static-frontend",
+    "python-requirements", "python-cext", "python-pyproject", "rust-nodeps",
+    "java-jar", "c-make",
+}
+
+
+@pytest.mark.parametrize("user,root", [
+    ("", True), ("root", True), ("0", True), ("0:0", True), ("root:staff", True),
+    ("nonroot", False), ("65532:65532", False), ("node", False), ("1000", False),
+])
+def test_is_root_user(user, root):
+    assert v.is_root_user(user) is root
+
+
+PASSWD = "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\nevil:x:0:0::/:/bin/sh\n"
+
+
+@pytest.mark.parametrize("user,uid", [
+    ("", 0), ("nonroot", 65532), ("nonroot:nonroot", 65532), ("1000:1000", 1000),
+    ("evil", 0), ("ghost", None),
+])
+def test_resolve_uid(user, uid):
+    assert v.resolve_uid(user, PASSWD) == uid
+
+
+@pytest.mark.parametrize("name,base,hit", [
+    ("gcc", "gcc", True), ("gcc", "gcc-12", True), ("gcc", "x86_64-linux-gnu-gcc-12", True),
+    ("gcc", "gcc-ar", False), ("pip", "pip3.11", True), ("pip", "pipx", False),
+    ("go", "go", True), ("go", "gofmt", False), ("ld", "ld-linux-x86-64.so.2", False),
+    ("cc", "cc", True), ("cc", "gcc", False), ("npm", "npm", True),
+])
+def test_tool_pattern(name, base, hit):
+    assert bool(v.tool_pattern(name).match(base)) is hit
+
+
+def test_find_tools_needs_executables():
+    entries = [
+        ("/usr/bin/gcc-12", 0o755, False),
+        ("/usr/bin/cc", 0o777, True),
+        ("/usr/share/doc/gcc", 0o644, False),  # not executable: a doc file
+        ("/usr/share/doc/cc", 0o777, True),  # a symlink, but not in a bin/ directory
+        ("/etc/ssl/certs/cc450945.0", 0o777, True),
+        ("/app/node_modules/.bin/pip", 0o777, True),
+        ("/usr/bin/python3.11", 0o755, False),
+    ]
+    assert v.find_tools(entries, ["gcc", "cc", "pip"]) == {
+        "gcc": ("/usr/bin/gcc-12",), "cc": ("/usr/bin/cc",), "pip": ("/app/node_modules/.bin/pip",)}
+
+
+def test_tar_facts_reads_passwd_and_tools():
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data, mode in [("etc/passwd", PASSWD.encode(), 0o644),
+                                 ("usr/local/bin/pip", b"#!/bin/sh\n", 0o755)]:
+            ti = tarfile.TarInfo(name)
+            ti.size, ti.mode = len(data), mode
+            tar.addfile(ti, io.BytesIO(data))
+    buf.seek(0)
+    forbidden, passwd = v._tar_facts(buf, ["pip", "gcc"])
+    assert forbidden == {"pip": ("/usr/local/bin/pip",)}
+    assert passwd == PASSWD
+
+
+def test_report_properties():
+    ok = v.BuildResult(True, 1.0, "")
+    smoke = v.SmokeResult((), 0, "hello\n", "", 0.1)
+    a = v.ImageReport("original", "t:a", ok, size=1000, user="", uid=0, smoke=smoke)
+    b = v.ImageReport("rewritten", "t:b", ok, size=250, user="nonroot", uid=65532, smoke=smoke)
+    r = v.VerifyReport("buildah", a, b)
+    assert r.ok and r.smoke_match and r.size_ratio == 0.25
+    assert a.runs_as_root and not b.runs_as_root
+    other = v.SmokeResult((), 0, "bye\n", "", 0.1)
+    assert not v.VerifyReport("buildah", a, v.ImageReport("rewritten", "t:b", ok, size=1, smoke=other)).ok
+    failed = v.ImageReport("rewritten", "t:b", v.BuildResult(False, 2.0, "boom"))
+    r = v.VerifyReport("buildah", a, failed)
+    assert not r.ok and r.smoke_match is None and r.size_ratio is None
+    assert "BUILD FAILED" in r.summary() and "boom" in r.summary()
+
+
+def test_every_required_app_is_present_and_valid():
+    apps = {a.name: a for a in load_apps()}
+    assert REQUIRED_APPS <= set(apps)
+    for a in apps.values():
+        assert a.expect.strip() == a.expect and "\n" not in a.expect
+        assert a.forbid, f"{a.name}: forbid is empty"
+        text = a.reference.read_text()
+        assert text.count("\nFROM ") + text.startswith("FROM ") >= 2, f"{a.name}: reference is not multi-stage"
+        assert "\nUSER " in text, f"{a.name}: reference sets no USER"
+
+
+def test_app_toml_rejects_unknown_rewritten_mode(tmp_path):
+    d = tmp_path / "x"
+    d.mkdir()
+    (d / "Dockerfile").write_text("FROM scratch\n")
+    (d / "Dockerfile.reference").write_text("FROM scratch\n")
+    (d / "app.toml").write_text('rewritten = "magic"\n[selftest]\nenv = {A = "1"}\nexpect = "x"\n')
+    with pytest.raises(ValueError, match="rewritten"):
+        load_app(d)
+
+
+def test_pick_engine_rejects_unknown_engine():
+    with pytest.raises(ValueError):
+        v.pick_engine("containerd")
