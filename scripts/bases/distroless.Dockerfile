@@ -5,7 +5,8 @@
 # WORKDIR /home/nonroot) are made from these by make-bases.sh.
 FROM localhost/debian:bookworm-slim AS src
 COPY distroless/pkgcopy.sh /usr/local/bin/pkgcopy
-RUN apt-get update \
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata netbase base-files \
       libc6 libssl3 openssl libgcc-s1 libstdc++6 libgomp1 \
       python3.11-minimal libpython3.11-stdlib \

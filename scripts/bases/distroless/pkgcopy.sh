@@ -10,7 +10,7 @@ skip=" dash bash debconf dpkg apt perl-base coreutils debianutils sed grep tar m
  diffutils findutils util-linux login passwd adduser libc-bin base-passwd init-system-helpers \
  sensible-utils lsb-base readline-common ncurses-base ncurses-bin media-types java-common \
  ca-certificates-java libpam0g libpam-modules libpam-modules-bin libpam-runtime libsemanage2 \
- libaudit1 libcap-ng0 libselinux1 libsystemd0 libdebconfclient0 $PKGCOPY_SKIP "
+ libaudit1 libcap-ng0 libselinux1 libsystemd0 libdebconfclient0 ${PKGCOPY_SKIP:-} "
 mkdir -p "$dest/usr/bin" "$dest/usr/sbin" "$dest/usr/lib" "$dest/usr/lib64"
 for l in bin sbin lib lib64; do [ -e "$dest/$l" ] || ln -s "usr/$l" "$dest/$l"; done
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
