@@ -112,3 +112,20 @@ def test_app_toml_rejects_unknown_rewritten_mode(tmp_path):
 def test_pick_engine_rejects_unknown_engine():
     with pytest.raises(ValueError):
         v.pick_engine("containerd")
+
+
+def test_dir_facts_matches_tar_facts(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_text(PASSWD)
+    bin_ = tmp_path / "usr" / "local" / "bin"
+    bin_.mkdir(parents=True)
+    (bin_ / "pip3.11").write_text("#!/bin/sh\n")
+    (bin_ / "pip3.11").chmod(0o755)
+    (bin_ / "pip").symlink_to("pip3.11")
+    (bin_ / "README").write_text("not executable")
+    (tmp_path / "usr" / "share").mkdir()
+    (tmp_path / "usr" / "share" / "gcc").write_text("")
+    (tmp_path / "usr" / "share" / "gcc").chmod(0o755)  # executable, but not in a bin/ dir
+    forbidden, passwd = v._dir_facts(tmp_path, ["pip", "gcc"])
+    assert forbidden == {"pip": ("/usr/local/bin/pip", "/usr/local/bin/pip3.11")}
+    assert passwd == PASSWD
