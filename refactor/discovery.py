@@ -140,7 +140,9 @@ def _walk(root: str, exclude: list[str], files: list[str], skipped: list[Skipped
             if why:
                 skipped.append(Skipped(path, why))
                 continue
-            real = os.path.realpath(path)
+            # Directory symlinks are never followed, so below the resolved root
+            # a plain file's real path is the root's plus its relative path.
+            real = os.path.realpath(path) if is_link else root_real + os.sep + rel.replace("/", os.sep)
             if real in seen:
                 skipped.append(Skipped(path, "same file as another path already taken"))
                 continue

@@ -33,9 +33,7 @@ pass on its Example and expects its Use instead.
 from __future__ import annotations
 
 import importlib
-import inspect
 import os
-import re
 from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
 import attrs
@@ -180,6 +178,9 @@ class Pass:
 
 def doc_sections(cls: type) -> dict[str, str]:
     """The ``## Section`` blocks of a pass's docstring (all five required)."""
+    import inspect
+    import re
+
     doc = inspect.cleandoc(cls.__doc__ or "")
     found: dict[str, str] = {}
     current = None
@@ -202,6 +203,8 @@ def doc_sections(cls: type) -> dict[str, str]:
 
 def fenced_code(section: str) -> str:
     """The text of the first fenced code block in a docstring section."""
+    import re
+
     m = re.search(r"```[a-zA-Z]*\n(.*?)```", section, re.S)
     if not m:
         raise ValueError("section has no fenced code block")
