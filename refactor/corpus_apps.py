@@ -58,18 +58,16 @@ class App:
 
 
 def tool_rewrite(dockerfile: Path) -> str:
-    """msb-refactor's own rewrite of a Dockerfile (for rewritten = "tool").
+    """msb-refactor's own rewrite of a Dockerfile (for rewritten = "tool"):
+    every pass, safe fixes only, with the app's directory as build context."""
+    from refactor.context import BuildContext
+    from refactor.engine import Status, refactor_text
 
-    Uses refactor.engine.rewrite_text(text, path) -> str, the engine's
-    text-in/text-out entry point."""
-    try:
-        from refactor import engine
-        rewrite = engine.rewrite_text  # type: ignore[attr-defined]
-    except (ImportError, AttributeError) as e:
-        raise RuntimeError(
-            f"{dockerfile}: rewritten = \"tool\" needs refactor.engine.rewrite_text(text, path) -> str ({e})"
-        ) from e
-    return rewrite(dockerfile.read_text(), dockerfile)
+    text = dockerfile.read_text()
+    result = refactor_text(text, str(dockerfile), build_context=BuildContext.for_dockerfile(dockerfile))
+    if result.status is Status.FAILED:
+        raise RuntimeError(f"msb-refactor failed on {dockerfile}: {result.error}")
+    return result.output if result.output is not None else text
 
 
 def load_app(path: Path) -> App:

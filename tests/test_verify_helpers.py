@@ -129,3 +129,20 @@ def test_dir_facts_matches_tar_facts(tmp_path):
     forbidden, passwd = v._dir_facts(tmp_path, ["pip", "gcc"])
     assert forbidden == {"pip": ("/usr/local/bin/pip", "/usr/local/bin/pip3.11")}
     assert passwd == PASSWD
+
+
+def test_rewritten_tool_mode_uses_the_engine(tmp_path):
+    """rewritten = "tool" builds msb-refactor's output, not the reference."""
+    from refactor.engine import refactor_text
+
+    d = tmp_path / "app"
+    d.mkdir()
+    naive = load_app(APPS_DIR / "c-make").dockerfile.read_text()
+    (d / "Dockerfile").write_text(naive)
+    (d / "Dockerfile.reference").write_text("FROM scratch\n")
+    (d / "app.toml").write_text('rewritten = "tool"\n[selftest]\nenv = {SELFTEST = "1"}\nexpect = "x"\n')
+    app = load_app(d)
+    text = app.rewritten_text()
+    assert text != "FROM scratch\n"
+    expected = refactor_text(naive, str(d / "Dockerfile")).output
+    assert text == (expected if expected is not None else naive)
