@@ -487,6 +487,7 @@ class Progress:
 
     def __init__(self, stream, total: int, start: float):
         self.stream, self.total, self.start = stream, total, start
+        self.after = float(os.environ.get("MSB_REFACTOR_PROGRESS_AFTER", "1.0"))  # seconds; tests lower it
         self.done = 0
         self.shown = False
         self.last = 0.0
@@ -494,7 +495,7 @@ class Progress:
     def advance(self) -> None:
         self.done += 1
         now = time.perf_counter()
-        if now - self.start < 1.0 or (now - self.last < 0.1 and self.done < self.total):
+        if now - self.start < self.after or (now - self.last < 0.1 and self.done < self.total):
             return
         self.last = now
         width = 30

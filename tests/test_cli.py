@@ -198,3 +198,15 @@ def test_no_dockerfiles_found(tmp_path):
 def test_explicit_file_with_any_name_is_taken(tmp_path):
     f = write(tmp_path / "build.txt", SHELL_CMD)
     assert msb("--check", f).returncode == 1
+
+
+def test_docs_describe_every_option():
+    from pathlib import Path
+
+    from refactor.cli import FAST_OPTIONS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    for flag in FAST_OPTIONS:
+        assert f"`{flag}" in text or f" {flag}" in text or f"{flag}`" in text, flag
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 123 |"):
+        assert code in text
