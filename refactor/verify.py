@@ -66,6 +66,10 @@ class SmokeResult:
     stderr: str
     seconds: float
 
+    @property
+    def timed_out(self) -> bool:
+        return self.exit_code == -1
+
 
 @attrs.frozen
 class ImageReport:
@@ -104,10 +108,13 @@ class VerifyReport:
 
     @property
     def smoke_match(self) -> bool | None:
-        """Same exit code and same stdout in both images; None if not run."""
+        """Same exit code and same stdout in both images; None if not run.
+        A run cut short by the timeout proves nothing: never a match."""
         a, b = self.original.smoke, self.rewritten.smoke
         if a is None or b is None:
             return None
+        if a.timed_out or b.timed_out:
+            return False
         return a.exit_code == b.exit_code and a.stdout.rstrip() == b.stdout.rstrip()
 
     @property
@@ -227,9 +234,8 @@ class Engine:
                    build_args: Mapping[str, str]) -> list[str]:
         raise NotImplementedError
 
-    @property
-    def cli(self) -> str:  # the docker-compatible CLI: run, create, export, image inspect
-        raise NotImplementedError
+    #: the docker-compatible CLI: run, create, export, image inspect, rmi
+    cli = "docker"
 
     def run_flags(self) -> list[str]:
         return ["--network", "none", "--no-healthcheck"]
@@ -266,7 +272,8 @@ class Engine:
 
     def run(self, tag: str, argv: Sequence[str] = (), env: Mapping[str, str] | None = None,
             timeout: float = 120) -> SmokeResult:
-        cmd = [self.cli, "run", "--rm", *self.run_flags()]
+        name = f"msb-verify-{os.getpid()}-{time.monotonic_ns()}"
+        cmd = [self.cli, "run", "--rm", "--name", name, *self.run_flags()]
         for k, v in (env or {}).items():
             cmd += ["-e", f"{k}={v}"]
         cmd += [tag, *argv]
@@ -275,6 +282,8 @@ class Engine:
             p = self._run(cmd, timeout=timeout)
             rc, out, err = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
+            # the client is gone, the container may not be
+            self._run([self.cli, "rm", "-f", name], timeout=60)
             rc = -1
             out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
             err = f"[verify] timed out after {timeout}s"
@@ -310,7 +319,6 @@ class Engine:
 
 class DockerEngine(Engine):
     name = "docker"
-    cli = "docker"  # type: ignore[assignment]
 
     def build_argv(self, dockerfile, context, tag, no_cache, build_args):
         argv = ["docker", "build", "-f", str(dockerfile), "-t", tag]
@@ -334,7 +342,7 @@ class BuildahEngine(Engine):
     """buildah builds, podman runs; both on the msb-refactor store if present."""
 
     name = "buildah"
-    cli = "podman"  # type: ignore[assignment]
+    cli = "podman"
 
     def __init__(self, store: Path | None = None) -> None:
         super().__init__()

@@ -82,6 +82,10 @@ def test_report_properties():
     assert a.runs_as_root and not b.runs_as_root
     other = v.SmokeResult((), 0, "bye\n", "", 0.1)
     assert not v.VerifyReport("buildah", a, v.ImageReport("rewritten", "t:b", ok, size=1, smoke=other)).ok
+    hung = v.SmokeResult((), -1, "", "timed out", 60.0)
+    both_hung = v.VerifyReport("buildah", v.ImageReport("original", "t:a", ok, smoke=hung),
+                               v.ImageReport("rewritten", "t:b", ok, smoke=hung))
+    assert both_hung.smoke_match is False and not both_hung.ok
     failed = v.ImageReport("rewritten", "t:b", v.BuildResult(False, 2.0, "boom"))
     r = v.VerifyReport("buildah", a, failed)
     assert not r.ok and r.smoke_match is None and r.size_ratio is None

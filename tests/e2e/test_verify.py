@@ -61,3 +61,18 @@ def test_good_rewrite_reports_both_images(engine):
     assert report.rewritten.user == "nonroot:nonroot" and report.rewritten.uid == 65532
     assert report.original.user == "" and report.original.uid == 0
     assert report.size_ratio < 1
+
+
+def test_smoke_command_that_never_ends_times_out(engine):
+    """Without SELFTEST the go-stdlib service serves forever: the run is cut at
+    run_timeout, reported as exit -1, and no container is left running."""
+    app = load_app(APPS_DIR / "go-stdlib")
+    report = v.verify(app.dockerfile, app.reference.read_text(), app.dir, smoke_cmd=[],
+                      engine=engine, run_timeout=5)
+    for img in (report.original, report.rewritten):
+        assert img.smoke.exit_code == -1
+        assert "timed out" in img.smoke.stderr
+        assert 4 < img.smoke.seconds < 60
+    assert report.smoke_match is False and not report.ok
+    left = engine._run([engine.cli, "ps", "-a", "--format", "{{.Names}}"]).stdout
+    assert "msb-verify-" not in left
