@@ -301,27 +301,35 @@ def execute(s: dict) -> int:
 
 
 def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
-    from .discovery import discover
+    from .discovery import Found, iter_files
     from .engine import Status
     from .runner import run_files
 
     start = time.perf_counter()
-    found = discover(paths, exclude)
-    for sk in found.skipped:
-        out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
-    files = [f for f in found.files if f != "-"]
+    skipped: list = []
+    reported = [0]
+
+    def report_skipped():
+        for sk in skipped[reported[0]:]:
+            out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
+        reported[0] = len(skipped)
+
     results = []
     counts = {s: 0 for s in Status}
-    out.progress_start(len(files) + (1 if "-" in found.files else 0), start)
+    out.progress_start(start)
 
     def take(r):
+        report_skipped()
         results.append(r)
         counts[r.status] += 1
         out.file_result(r)
 
-    if "-" in found.files:
+    if "-" in paths:
         take(_run_stdin(opts, passes, out))
-    run_files(files, opts, passes, jobs, take)
+    # Files are processed as discovery finds them.
+    run_files((f for f in iter_files(paths, exclude, skipped) if f != "-"), opts, passes, jobs, take)
+    report_skipped()
+    found = Found([r.path for r in results], skipped)
     elapsed = time.perf_counter() - start
     out.progress_end()
     summary = {
@@ -383,9 +391,9 @@ class Output:
         self._bar = None
 
     # progress ------------------------------------------------------------
-    def progress_start(self, total: int, start: float) -> None:
-        if not self.quiet and total > 1 and self.stderr.isatty() and os.environ.get("TERM") != "dumb":
-            self._bar = Progress(self.stderr, total, start)
+    def progress_start(self, start: float) -> None:
+        if not self.quiet and self.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            self._bar = Progress(self.stderr, start)
 
     def progress_end(self) -> None:
         if self._bar is not None:
@@ -483,10 +491,15 @@ class Output:
 
 
 class Progress:
-    """A one-line progress bar on stderr, shown once a run passes 1 second."""
+    """A one-line progress counter on stderr, shown once a run passes 1
+    second. Files are processed while discovery is still finding them, so
+    the total is not known in advance: it shows a count, the rate and a
+    spinner."""
 
-    def __init__(self, stream, total: int, start: float):
-        self.stream, self.total, self.start = stream, total, start
+    SPIN = "|/-\\"
+
+    def __init__(self, stream, start: float):
+        self.stream, self.start = stream, start
         self.after = float(os.environ.get("MSB_REFACTOR_PROGRESS_AFTER", "1.0"))  # seconds; tests lower it
         self.done = 0
         self.shown = False
@@ -495,14 +508,12 @@ class Progress:
     def advance(self) -> None:
         self.done += 1
         now = time.perf_counter()
-        if now - self.start < self.after or (now - self.last < 0.1 and self.done < self.total):
+        if now - self.start < self.after or now - self.last < 0.1:
             return
         self.last = now
-        width = 30
-        filled = int(width * self.done / max(1, self.total))
         rate = self.done / max(1e-9, now - self.start)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files"
-                          f" ({rate:,.0f}/s)\033[K")
+        spin = self.SPIN[int(now * 8) % 4]
+        self.stream.write(f"\r{spin} {self.done:,} files ({rate:,.0f}/s, {now - self.start:.1f}s)\033[K")
         self.stream.flush()
         self.shown = True
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache")
 NAME_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
@@ -46,23 +46,29 @@ def _spec(lines: Iterable[str]):
 
 def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Found:
     """Files to process, in a stable order, and what was left out (and why)."""
-    files: list[str] = []
     skipped: list[Skipped] = []
+    files = list(iter_files(paths, exclude, skipped))
+    return Found(files, skipped)
+
+
+def iter_files(paths: Iterable[str], exclude: Iterable[str], skipped: list[Skipped]) -> Iterator[str]:
+    """Yield files as they are found (so processing can start at once);
+    what is left out is appended to ``skipped``. Order: the paths as given,
+    each directory depth first with entries sorted by name."""
     seen: set[str] = set()
     exclude = list(exclude)
     for p in paths:
         if p == "-":
-            files.append("-")
+            yield "-"
             continue
         if os.path.isdir(p):
-            _walk(p, exclude, files, skipped, seen)
+            yield from _walk(p, exclude, skipped, seen)
         else:
             real = os.path.realpath(p)
             if real in seen:
                 continue
             seen.add(real)
-            files.append(p)
-    return Found(files, skipped)
+            yield p
 
 
 def _read_gitignore(directory: str):
@@ -75,12 +81,11 @@ def _read_gitignore(directory: str):
     return _spec(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
 
 
-def _walk(root: str, exclude: list[str], files: list[str], skipped: list[Skipped], seen: set[str]) -> None:
+def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str]) -> Iterator[str]:
     root_real = os.path.realpath(root)
     excl = _spec(exclude) if exclude else None
     # stack of (directory path, relative path from root, gitignore specs [(rel_dir, spec)])
     stack = [(root, "", [])]
-    out: list[str] = []
     while stack:
         directory, rel_dir, specs = stack.pop()
         spec = _read_gitignore(directory)
@@ -147,10 +152,9 @@ def _walk(root: str, exclude: list[str], files: list[str], skipped: list[Skipped
                 skipped.append(Skipped(path, "same file as another path already taken"))
                 continue
             seen.add(real)
-            out.append(path)
+            yield path
         for sub in reversed(subdirs):
             stack.append((sub[0], sub[1], specs))
-    files.extend(sorted(out))
 
 
 def _ignored(specs, rel: str, is_dir: bool) -> str | None:

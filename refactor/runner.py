@@ -9,8 +9,8 @@ order, so output is deterministic.
 from __future__ import annotations
 
 import enum
+import itertools
 import os
-import sys
 from typing import Callable, Iterable, Sequence
 
 import attrs
@@ -96,11 +96,15 @@ def _work(path: str) -> FileResult:
     return process_file(path, opts, passes)
 
 
-def run_files(paths: Sequence[str], opts: Options, passes, jobs: int,
+def run_files(paths: Iterable[str], opts: Options, passes, jobs: int,
               on_result: Callable[[FileResult], None]) -> None:
-    """Process ``paths`` (in order) and hand each result to ``on_result``."""
-    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        for p in paths:
+    """Process ``paths`` (any iterable, consumed lazily) in order and hand
+    each result to ``on_result``. Fewer than PARALLEL_MIN_FILES files, or
+    one job, run in this process."""
+    it = iter(paths)
+    head = list(itertools.islice(it, PARALLEL_MIN_FILES if jobs > 1 else 0))
+    if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
+        for p in itertools.chain(head, it):
             on_result(process_file(p, opts, passes))
         return
     import multiprocessing
@@ -110,11 +114,14 @@ def run_files(paths: Sequence[str], opts: Options, passes, jobs: int,
     parse("FROM scratch\n")  # build the parser once; forked workers inherit it
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     mp = multiprocessing.get_context(method)
-    jobs = min(jobs, len(paths))
-    chunk = max(1, min(32, len(paths) // (jobs * 8)))
     with mp.Pool(jobs, initializer=_init, initargs=(opts, list(passes))) as pool:
-        for r in pool.imap(_work, paths, chunksize=chunk):
+        for r in pool.imap(_work, itertools.chain(head, it), chunksize=CHUNK):
             on_result(r)
+
+
+# Paths per task sent to a worker: large enough that messaging is cheap,
+# small enough that both workers stay busy to the end.
+CHUNK = 48
 
 
 def default_jobs() -> int:

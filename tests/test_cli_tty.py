@@ -50,8 +50,8 @@ def test_progress_bar_on_a_terminal_for_long_runs(tmp_path):
         write(tmp_path / f"s{k:02d}" / "Dockerfile", SHELL_CMD)
     code, screen = run_on_tty("--check", "-j", "1", tmp_path, env={"MSB_REFACTOR_PROGRESS_AFTER": "0"})
     assert code == 1
-    assert "] 30/30 files" in screen and "\r\033[K" in screen
+    assert " files (" in screen and "\r\033[K" in screen
     # Over a second only: a fast run shows no bar.
     code, screen = run_on_tty("--check", "-j", "1", tmp_path)
-    assert "/30 files" not in screen
+    assert " files (" not in screen
     assert "30 files: 30 would change" in screen
