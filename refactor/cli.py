@@ -362,6 +362,8 @@ def _run_stdin(opts, passes, out):
     try:
         text = decode(data)
     except NotText as e:
+        if opts.mode.value == "write" and opts.fmt == "text":
+            out.stdin_text = data  # passed through untouched
         return FileResult(shown, Status.SKIPPED, reason=str(e))
     try:
         r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
@@ -387,7 +389,7 @@ class Output:
             self.color = True
         else:
             self.color = bool(color == "auto" and os.environ.get("FORCE_COLOR"))
-        self.stdin_text: str | None = None
+        self.stdin_text: "str | bytes | None" = None
         self._bar = None
 
     # progress ------------------------------------------------------------
@@ -472,7 +474,8 @@ class Output:
             self.stdout.write(to_sarif(results, passes))
         elif self.stdin_text is not None:
             self.stdout.flush()
-            self.stdout.buffer.write(encode(self.stdin_text))
+            data = self.stdin_text
+            self.stdout.buffer.write(data if isinstance(data, bytes) else encode(data))
         self.stdout.flush()
         if self.quiet:
             return

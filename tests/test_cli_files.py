@@ -62,6 +62,14 @@ def test_stdin(tmp_path):
     assert p.returncode == 123 and "app/Dockerfile:2:1: ENV must have two arguments" in p.err
     p = msb("--format", "json", "-", stdin=SHELL_CMD.encode())
     assert json.loads(p.out)["files"][0]["status"] == "changed"
+    # --write on a pipe passes through what it does not change: ignored or binary input.
+    ignored = "# msb-refactor: ignore\n" + SHELL_CMD
+    p = msb("--write", "-", stdin=ignored.encode())
+    assert p.returncode == 0 and p.out == ignored
+    p = msb("--write", "-", stdin=b"\x00\x01binary")
+    assert p.returncode == 0 and p.stdout == b"\x00\x01binary" and "skipped: binary file" in p.err
+    p = msb("--write", "-", stdin=b"FROM a\nENV X\n")
+    assert p.returncode == 123 and p.stdout == b"FROM a\nENV X\n"  # a failure passes the input through
 
 
 def test_binary_input_is_skipped(tmp_path):
