@@ -32,6 +32,19 @@ def main(argv: Optional[List[str]] = None) -> None:
     usage error) goes through the typer app, which owns the messages.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _dispatch(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("msb-refactor: interrupted; files not yet written are untouched\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`msb-refactor . | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+
+def _dispatch(args: List[str]) -> None:
     settings = fast_args(args)
     if settings is not None:
         try:
@@ -316,12 +329,17 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
 
     results = []
     counts = {s: 0 for s in Status}
+    unsafe = [0]
     out.progress_start(start)
+
+    keep = opts.fmt != "text"  # the text report needs only the counts
 
     def take(r):
         report_skipped()
-        results.append(r)
+        if keep:
+            results.append(r)
         counts[r.status] += 1
+        unsafe[0] += r.unsafe_available
         out.file_result(r)
 
     if "-" in paths:
@@ -333,12 +351,12 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     elapsed = time.perf_counter() - start
     out.progress_end()
     summary = {
-        "files": len(results),
+        "files": sum(counts.values()),
         "changed": counts[Status.CHANGED],
         "unchanged": counts[Status.UNCHANGED],
         "skipped": counts[Status.SKIPPED],
         "failed": counts[Status.FAILED],
-        "unsafe_fixes_available": sum(r.unsafe_available for r in results),
+        "unsafe_fixes_available": unsafe[0],
         "elapsed_seconds": round(elapsed, 3),
         "mode": opts.mode.value,
     }

@@ -210,3 +210,21 @@ def test_docs_describe_every_option():
         assert f"`{flag}" in text or f" {flag}" in text or f"{flag}`" in text, flag
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 123 |"):
         assert code in text
+
+
+def test_closed_pipe_stops_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.cli_helpers import ROOT
+
+    for k in range(400):  # more diff than a pipe buffer holds
+        write(tmp_path / f"d{k:03d}" / "Dockerfile", SHELL_CMD.replace("server.js", "server.js " + "x" * 200))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "refactor", "-j", "1", str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "Broken pipe" not in err
