@@ -20,12 +20,13 @@ from typing import Sequence
 
 import attrs
 
-from .passes import Decline, Edit, Note, Pass, PassContext, all_passes
+from .passes import Decline, Edit, Note, Outcome, Pass, PassContext, all_passes
 from .syntax.errors import DockerfileSyntaxError
-from .syntax.nodes import Add, Copy, Dockerfile, Instruction, Run
+from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run
 from .syntax.parser import parse
 
 MAX_ROUNDS = 16
+_BODY_TYPES = (Instruction, Comment, BlankLine)
 
 
 class Status(str, enum.Enum):
@@ -131,8 +132,8 @@ def _apply(tree: Dockerfile, edits: Sequence[Edit]) -> tuple[Dockerfile, list[Ed
             continue
         for old, new in e.replacements:
             for n in new:
-                if not isinstance(n, (Instruction,)) and not hasattr(n, "code"):
-                    raise InternalError(f"{e.code} proposed a replacement that is not a node: {n!r}")
+                if not isinstance(n, _BODY_TYPES):
+                    raise InternalError(f"{e.code} proposed a replacement that is not a body node: {type(n).__name__}")
             repl[id(old)] = tuple(new)
         used.append(e)
     body = []
@@ -200,6 +201,8 @@ def _run_pass(p: Pass, tree: Dockerfile, ctx: PassContext):
         raise
     except Exception as e:
         raise InternalError(f"{p.code} ({p.name}) crashed: {_one_line(e)}") from None
+    if not isinstance(out, (Outcome, Decline)):
+        raise InternalError(f"{p.code} ({p.name}) returned {type(out).__name__}, not an Outcome or Decline")
     if not isinstance(out, Decline):
         for e in out.edits:
             if not e.code:

@@ -57,6 +57,53 @@ def test_buildkit_syntax_allowed_with_syntax_line_or_opt_in():
     assert r.status is Status.CHANGED and "COPY --link a /a" in r.output
 
 
+def test_pass_returning_nonsense_fails_the_file():
+    class ReturnsNone(Pass):
+        """Forgets to return its outcome."""
+
+        code = "TST011"
+        name = "returns-none"
+
+        def run(self, tree, ctx):
+            return None
+
+    class ReplacesWithText(Pass):
+        """Puts a string where a node belongs."""
+
+        code = "TST012"
+        name = "replaces-with-text"
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            out.edit(tree.instructions[0], "FROM x\n", message="text", applicability=SAFE)
+            return out
+
+    r = refactor_text(GOOD, "D", [ReturnsNone])
+    assert r.status is Status.FAILED and "TST011 (returns-none) returned NoneType" in r.error
+    r = refactor_text(GOOD, "D", [ReplacesWithText])
+    assert r.status is Status.FAILED and "TST012 proposed a replacement that is not a body node: str" in r.error
+
+
+def test_result_that_a_second_run_would_change_is_rejected():
+    class LineDependent(Pass):
+        """Rewrites the first instruction while it still has a source line: converges on the
+        edited tree (made nodes have line 0) but not on the re-parsed text."""
+
+        code = "TST013"
+        name = "line-dependent"
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            first = tree.instructions[0]
+            if first.line:
+                out.edit(first, tree.instruction(first.code), message="again", applicability=SAFE)
+            return out
+
+    r = refactor_text(GOOD, "D", [LineDependent])
+    assert r.status is Status.FAILED
+    assert "result is not stable: TST013 would change line 1 again" in r.error
+
+
 def test_unstable_result_is_rejected():
     class Flip(Pass):
         """Swaps shell and exec form of CMD for ever, in two passes that undo each other."""
