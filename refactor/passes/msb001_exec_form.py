@@ -23,13 +23,15 @@ class ExecFormCmd(Pass):
     the reason.
 
     ## Why
-    Shell form runs `/bin/sh -c "node server.js"`: the shell is PID 1 and
-    the application its child. `docker stop` sends SIGTERM to PID 1; `sh`
-    does not pass it on, so the application gets no chance to shut down
-    cleanly and is killed after the timeout (10 s by default). Exec form
-    makes the application PID 1, so it receives the signal. It also no
-    longer needs `/bin/sh` in the image, which lets a later stage use a
-    minimal base.
+    Shell form runs `/bin/sh -c "node server.js"`. Where `/bin/sh` is dash
+    (Debian, Ubuntu and the many images built on them) the shell stays
+    PID 1 and the application is its child. `docker stop` sends SIGTERM to
+    PID 1; the shell does not pass it on, so the application gets no chance
+    to shut down cleanly and is killed after the timeout (10 s by default).
+    Some shells (bash) replace themselves with a lone command, but exec
+    form does not depend on which shell an image has: the application is
+    PID 1 and receives the signal. Exec form also no longer needs `/bin/sh`
+    in the image, which lets a later stage use a minimal base.
 
     ## Example
     ```dockerfile
@@ -112,11 +114,15 @@ class ExecFormCmd(Pass):
                 except NotSimple as e:
                     out.note(ins, f"{kw} left in shell form: the command needs a shell ({e})")
                     continue
+                dropped_exec = False
                 if words and words[0] == "exec":
-                    if len(words) == 1 or words[1].startswith("-"):
+                    if len(words) == 1:
+                        out.note(ins, f"{kw} left in shell form: a bare `exec` runs nothing")
+                        continue
+                    if words[1].startswith("-"):
                         out.note(ins, f"{kw} left in shell form: `exec` with options needs a shell")
                         continue
-                    words = words[1:]
+                    words, dropped_exec = words[1:], True
                 if not words:
                     continue
                 if words[0] in SHELL_BUILTINS:
@@ -125,9 +131,13 @@ class ExecFormCmd(Pass):
                     continue
                 new = _exec_form(tree, ins, words)
                 applicability = self._applicability(ins, stage, chain)
-                out.edit(ins, new, applicability=applicability,
-                         message=f"shell-form {kw} runs `{words[0]}` under /bin/sh -c, where signals do not reach"
-                                 f" it; use exec form")
+                if dropped_exec:
+                    message = (f"shell-form {kw} needs /bin/sh only to `exec {words[0]}`; exec form runs it"
+                               " directly")
+                else:
+                    message = (f"shell-form {kw} runs `{words[0]}` under /bin/sh -c, where signals may not reach"
+                               " it; use exec form")
+                out.edit(ins, new, applicability=applicability, message=message)
         return out
 
     @staticmethod
