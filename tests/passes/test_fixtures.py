@@ -8,7 +8,6 @@ optional ``case.toml`` sets ``unsafe-fixes`` and states expectations:
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,11 @@ from refactor import parse
 from refactor.engine import Status, refactor_text
 from refactor.files import decode, encode
 from refactor.passes import select
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in ROOT.glob("corpus/MSB*/*") if (p / "Dockerfile").is_file())
