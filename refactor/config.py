@@ -10,8 +10,11 @@ Keys mirror the long options; the command line wins.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
+
+_TABLE = re.compile(r'(?m)^\s*\[?\s*(?:tool\s*\.\s*)?["\']?msb-refactor["\']?\s*[.\]]')
 
 KEYS: dict[str, type | tuple] = {
     "select": list,
@@ -59,7 +62,8 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
                 text = pyproject.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if "msb-refactor" in text and "msb-refactor" in _load_toml(pyproject).get("tool", {}):
+            # Cheap test first: `[tool.msb-refactor]`, `[tool."msb-refactor"]` or dotted keys.
+            if _TABLE.search(text) and "msb-refactor" in _load_toml(pyproject).get("tool", {}):
                 return pyproject
     return None
 
