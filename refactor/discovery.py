@@ -83,6 +83,7 @@ def _read_gitignore(directory: str):
 
 def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str]) -> Iterator[str]:
     root_real = os.path.realpath(root)
+    dot = os.path.normpath(root) == "."  # `msb-refactor .` reports `svc/Dockerfile`, not `./svc/Dockerfile`
     excl = _spec(exclude) if exclude else None
     # stack of (directory path, relative path from root, gitignore specs [(rel_dir, spec)])
     stack = [(root, "", [])]
@@ -100,7 +101,7 @@ def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str])
         subdirs = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            path = entry.path
+            path = entry.path[2:] if dot and entry.path.startswith("./") else entry.path
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)

@@ -43,6 +43,7 @@ def to_json(results: Sequence[FileResult], summary: dict) -> str:
 def to_sarif(results: Sequence[FileResult], passes) -> str:
     """SARIF 2.1.0: one result per change (warning) and per failure (error)."""
     from . import __version__
+    from .docs import render_pass
     from .passes import doc_sections
 
     rules = []
@@ -54,14 +55,14 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
             "name": cls.name,
             "shortDescription": {"text": cls.summary()},
             "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
-            "helpUri": f"docs/passes/{cls.code}.md",
+            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "), "markdown": render_pass(cls)},
             "defaultConfiguration": {"level": "warning"},
         })
     out = []
     notifications = []
     for r in results:
         loc = lambda line: [{"physicalLocation": {  # noqa: E731
-            "artifactLocation": {"uri": r.path.replace("\\", "/")},
+            "artifactLocation": {"uri": artifact_uri(r.path)},
             "region": {"startLine": max(1, line)}}}]
         for c in r.changes:
             res = {"ruleId": c.code, "level": "warning", "message": {"text": c.message}, "locations": loc(c.line)}
@@ -81,6 +82,19 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"
+
+
+def artifact_uri(path: str) -> str:
+    """A SARIF artifact URI: ``file://`` for an absolute path, else a
+    relative reference (``./`` dropped, percent-encoded)."""
+    import os
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    norm = os.path.normpath(path).replace(os.sep, "/")
+    return quote(norm, safe="/")
 
 
 def _error_line(error: str) -> int:

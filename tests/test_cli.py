@@ -115,8 +115,22 @@ def test_sarif_format(tree):
     assert run["tool"]["driver"]["rules"][0]["id"] == "MSB001"
     locs = sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                    r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"])
-    assert locs == sorted([(str(tree / "Dockerfile"), 2), (str(tree / "svc" / "api.Dockerfile"), 2)])
+    assert locs == sorted([((tree / "Dockerfile").as_uri(), 2), ((tree / "svc" / "api.Dockerfile").as_uri(), 2)])
     assert run["invocations"][0]["executionSuccessful"] is True
+    assert "## Fix safety" in run["tool"]["driver"]["rules"][0]["help"]["markdown"]
+    # Relative paths stay relative (what code scanning expects from a run at the repository root).
+    p = msb("--format", "sarif", ".", cwd=tree / "svc")
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(p.out)["runs"][0]["results"]]
+    assert uris == ["api.Dockerfile"]
+    write(tree / "bad dir" / "Dockerfile", "FROM a\nENV X\n")
+    p = msb("--format", "sarif", ".", cwd=tree)
+    assert p.returncode == 123
+    inv = json.loads(p.out)["runs"][0]["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    note = inv["toolExecutionNotifications"][0]
+    assert note["message"]["text"] == "bad dir/Dockerfile:2:1: ENV must have two arguments"
+    loc = note["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "bad%20dir/Dockerfile" and loc["region"]["startLine"] == 2
 
 
 def test_unsafe_fixes(tmp_path):
