@@ -67,6 +67,24 @@ class FileResult:
     def changed(self) -> bool:
         return self.status is Status.CHANGED
 
+    def __reduce__(self):
+        # Results cross from worker processes in bulk: plain tuples pickle
+        # several times faster than attrs instances and enum members.
+        return (_rebuild_result, (
+            self.path, self.status.value,
+            tuple((c.code, c.line, c.message, c.applicability, c.reason) for c in self.changes),
+            tuple((n.code, n.line, n.message) for n in self.notes),
+            self.reason, self.error, self.source, self.output, self.unsafe_available, self.written, self.diff,
+        ))
+
+
+_STATUS = {s.value: s for s in Status}
+
+
+def _rebuild_result(path, status, changes, notes, reason, error, source, output, unsafe_available, written, diff):
+    return FileResult(path, _STATUS[status], tuple(Change(*c) for c in changes), tuple(Note(*n) for n in notes),
+                      reason, error, source, output, unsafe_available, written, diff)
+
 
 class InternalError(Exception):
     """A pass misbehaved; the message names the pass and what went wrong."""

@@ -8,6 +8,7 @@ order, so output is deterministic.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
 import os
@@ -101,6 +102,30 @@ def run_files(paths: Iterable[str], opts: Options, passes, jobs: int,
     """Process ``paths`` (any iterable, consumed lazily) in order and hand
     each result to ``on_result``. Fewer than PARALLEL_MIN_FILES files, or
     one job, run in this process."""
+    with _bulk_gc():
+        _run_files(paths, opts, passes, jobs, on_result)
+
+
+@contextlib.contextmanager
+def _bulk_gc():
+    """Parsing makes many short-lived, acyclic objects: with the default
+    thresholds the cycle collector runs constantly and rescans every
+    long-lived object (measured: 30-40 % of a bulk run). Freeze what exists
+    (imports, the parser; forked workers then share it without copying) and
+    collect less often while files are processed."""
+    import gc
+
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
+def _run_files(paths, opts, passes, jobs, on_result) -> None:
     it = iter(paths)
     head = list(itertools.islice(it, PARALLEL_MIN_FILES if jobs > 1 else 0))
     if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
@@ -112,6 +137,9 @@ def run_files(paths: Iterable[str], opts: Options, passes, jobs: int,
     from .syntax.parser import parse
 
     parse("FROM scratch\n")  # build the parser once; forked workers inherit it
+    import gc
+
+    gc.freeze()  # again: the parser objects too
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     mp = multiprocessing.get_context(method)
     with mp.Pool(jobs, initializer=_init, initargs=(opts, list(passes))) as pool:
