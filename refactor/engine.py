@@ -200,6 +200,10 @@ def refactor_text(
                               source=text if keep_text else None)
         classes = kept
     instances = [c() for c in classes]
+    if build_context is None:  # BuildKit's default: the Dockerfile's directory (nothing is read until asked)
+        from .context import BuildContext
+
+        build_context = BuildContext.for_dockerfile(path)
     ctx = PassContext(shown, build_context, buildkit_syntax or tree.directive("syntax") is not None, unsafe_fixes)
     try:
         return _run(text, tree, shown, instances, ctx, unsafe_fixes, keep_text)

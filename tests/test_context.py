@@ -73,3 +73,12 @@ def test_context_option_reaches_passes(tmp_path):
 
     assert probe() == f"root={tmp_path / 'docker'} lockfiles=go.sum"
     assert probe("--context", tmp_path / "ctx") == f"root={tmp_path / 'ctx'} lockfiles=poetry.lock,requirements.txt"
+
+
+def test_engine_defaults_the_context_to_the_dockerfile_directory(tmp_path):
+    from refactor.engine import refactor_text
+    from tests.broken_passes import ContextProbe
+
+    write(tmp_path / "yarn.lock", "")
+    r = refactor_text("FROM a\n", str(tmp_path / "Dockerfile"), [ContextProbe])
+    assert r.notes[0].message == f"root={tmp_path} lockfiles=yarn.lock"

@@ -151,7 +151,8 @@ class PassContext:
     """What a pass may ask about the file being rewritten."""
 
     path: str | None
-    build_context: "BuildContext | None"
+    build_context: "BuildContext"
+    """What the build context holds (``--context``, or the Dockerfile's directory)."""
     buildkit_syntax: bool
     """True when BuildKit-only syntax (heredocs, COPY --link, RUN --mount)
     may be introduced: the file has a ``# syntax=`` line or the user opted in."""
