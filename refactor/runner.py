@@ -12,7 +12,7 @@ import contextlib
 import enum
 import itertools
 import os
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -48,7 +48,8 @@ def _build_context(path: str | None, opts: Options):
 
 def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, passes) -> FileResult:
     r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes,
-                      build_context=_build_context(ctx_path, opts), buildkit_syntax=opts.buildkit_syntax)
+                      build_context=_build_context(ctx_path, opts), buildkit_syntax=opts.buildkit_syntax,
+                      keep_text=False)
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import unified_diff
 
@@ -56,9 +57,15 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
     return r
 
 
-def process_file(path: str, opts: Options, passes) -> FileResult:
-    """Everything for one file; never raises for a problem with the file."""
-    from .files import NotText, WriteError, decode, write_atomic
+def process_file(path: str, opts: Options, passes, write: bool = True) -> FileResult:
+    """Everything for one file; never raises for a problem with the file.
+
+    With ``write=False`` (worker processes) a changed file is not written:
+    its new text comes back in ``output`` and the parent calls
+    ``write_result``, so a worker has no side effects and a batch can be
+    retried after a crash.
+    """
+    from .files import NotText, decode
 
     try:
         with open(path, "rb") as f:
@@ -76,12 +83,25 @@ def process_file(path: str, opts: Options, passes) -> FileResult:
     except Exception as e:  # last line of defence: one file never stops a run
         return FileResult(path, Status.FAILED, error=f"{path}: internal error: {type(e).__name__}: {e}")
     if r.status is Status.CHANGED and opts.mode is Mode.WRITE:
-        try:
-            write_atomic(path, r.output)
-        except WriteError as e:
-            return attrs.evolve(r, status=Status.FAILED, error=str(e), source=None, output=None)
-        r = attrs.evolve(r, written=True)
-    return attrs.evolve(r, source=None, output=None)
+        if not write:
+            return attrs.evolve(r, source=None)
+        return write_result(r)
+    if r.source is not None or r.output is not None:
+        r = attrs.evolve(r, source=None, output=None)
+    return r
+
+
+def write_result(r: FileResult) -> FileResult:
+    """Write a changed result's output to its file (atomically)."""
+    from .files import WriteError, write_atomic
+
+    if r.status is not Status.CHANGED or r.output is None:
+        return r
+    try:
+        write_atomic(r.path, r.output)
+    except WriteError as e:
+        return attrs.evolve(r, status=Status.FAILED, error=str(e), source=None, output=None)
+    return attrs.evolve(r, written=True, source=None, output=None)
 
 
 _WORKER: tuple | None = None
@@ -90,11 +110,6 @@ _WORKER: tuple | None = None
 def _init(opts: Options, passes) -> None:
     global _WORKER
     _WORKER = (opts, passes)
-
-
-def _work(path: str) -> FileResult:
-    opts, passes = _WORKER
-    return process_file(path, opts, passes)
 
 
 def run_files(paths: Iterable[str], opts: Options, passes, jobs: int,
@@ -132,19 +147,93 @@ def _run_files(paths, opts, passes, jobs, on_result) -> None:
         for p in itertools.chain(head, it):
             on_result(process_file(p, opts, passes))
         return
-    import multiprocessing
-
     from .syntax.parser import parse
 
     parse("FROM scratch\n")  # build the parser once; forked workers inherit it
     import gc
 
     gc.freeze()  # again: the parser objects too
+    _run_parallel(itertools.chain(head, it), opts, list(passes), jobs, on_result)
+
+
+def _work_chunk(paths: list[str]) -> list[FileResult]:
+    opts, passes = _WORKER
+    return [process_file(p, opts, passes, write=False) for p in paths]
+
+
+def _executor(opts: Options, passes, jobs: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    mp = multiprocessing.get_context(method)
-    with mp.Pool(jobs, initializer=_init, initargs=(opts, list(passes))) as pool:
-        for r in pool.imap(_work, itertools.chain(head, it), chunksize=CHUNK):
-            on_result(r)
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_init,
+                               initargs=(opts, passes))
+
+
+def _run_parallel(paths: Iterator[str], opts: Options, passes, jobs: int,
+                  on_result: Callable[[FileResult], None]) -> None:
+    """Chunks of paths to worker processes, a few in flight per worker,
+    results handed on in order. If a worker process dies (a crash no
+    ``except`` can catch), its files are retried one by one in fresh
+    workers; a file that kills a worker again fails with that message and
+    the run goes on."""
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
+    pending: deque = deque()  # (paths, future)
+    ex = _executor(opts, passes, jobs)
+    deliver = (lambda r: on_result(write_result(r))) if opts.mode is Mode.WRITE else on_result
+    try:
+        def fill() -> None:
+            while len(pending) < jobs * 4:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                pending.append((chunk, ex.submit(_work_chunk, chunk)))
+
+        fill()
+        while pending:
+            chunk, fut = pending.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                ex.shutdown(wait=True, cancel_futures=True)
+                later = list(pending)
+                pending.clear()
+                ex = _executor(opts, passes, jobs)
+                # Batches that finished before the crash keep their results;
+                # the others are retried file by file (workers write nothing).
+                for c, f in [(chunk, fut)] + later:
+                    done = f.done() and not f.cancelled() and f.exception() is None
+                    if done:
+                        for r in f.result():
+                            deliver(r)
+                        continue
+                    for p in c:
+                        result, broken = _one_alone(ex, p)
+                        deliver(result)
+                        if broken:
+                            ex.shutdown(wait=True)
+                            ex = _executor(opts, passes, jobs)
+                fill()
+                continue
+            for r in results:
+                deliver(r)
+            fill()
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _one_alone(ex, path: str) -> tuple[FileResult, bool]:
+    """Process one file in a worker; (result, whether the worker died)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return ex.submit(_work_chunk, [path]).result()[0], False
+    except BrokenProcessPool:
+        return FileResult(path, Status.FAILED,
+                          error=f"{path}: internal error: the worker process died while processing this file"), True
 
 
 # Paths per task sent to a worker: large enough that messaging is cheap,

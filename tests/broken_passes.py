@@ -110,3 +110,17 @@ class ContextProbe(Pass):
         bc = ctx.build_context
         out.note(0, f"root={bc.root} lockfiles={','.join(sorted(bc.lockfiles()))}")
         return out
+
+
+class KillsWorker(Pass):
+    """Ends its process at once (a crash no `except` catches) on marked files."""
+
+    code = "TST008"
+    name = "kills-worker"
+
+    def run(self, tree, ctx):
+        import os
+
+        if marked(tree):
+            os._exit(70)
+        return self.outcome()

@@ -201,3 +201,16 @@ def test_inline_ignore_comment(tmp_path):
     f = write(tmp_path / "Dockerfile", "# msb-refactor: ignore=MSB001\n" + SHELL_CMD)
     p = msb("--check", f)
     assert p.returncode == 0 and "switched off by `# msb-refactor: ignore` at line 1" in p.err
+
+
+def test_a_worker_that_dies_fails_only_its_file(tmp_path):
+    for k in range(60):
+        write(tmp_path / f"d{k:02d}" / "Dockerfile", SHELL_CMD)
+    bad = write(tmp_path / "d30" / "Dockerfile", "# break me\n" + SHELL_CMD)
+    env = {"MSB_REFACTOR_EXTRA_PASSES": "tests.broken_passes:KillsWorker"}
+    p = msb("--write", "-j", "2", tmp_path, env=env, timeout=120)
+    assert p.returncode == 123
+    assert f"{bad}: internal error: the worker process died while processing this file" in p.err
+    assert "60 files: 59 changed, 0 unchanged, 0 skipped, 1 failed" in p.err
+    assert bad.read_text() == "# break me\n" + SHELL_CMD
+    assert (tmp_path / "d31" / "Dockerfile").read_text() == EXEC_CMD
