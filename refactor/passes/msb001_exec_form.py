@@ -129,7 +129,7 @@ class ExecFormCmd(Pass):
                     out.note(ins, f"{kw} left in shell form: `{words[0]}` is a shell builtin or keyword,"
                                   " which exec form cannot run the same way")
                     continue
-                new = _exec_form(tree, ins, words)
+                new = _exec_form(tree, ins, words, dropped_exec)
                 applicability = self._applicability(ins, stage, chain)
                 if dropped_exec:
                     message = (f"shell-form {kw} needs /bin/sh only to `exec {words[0]}`; exec form runs it"
@@ -178,10 +178,66 @@ def _shell_in_effect(chain, stage, ins):
     return None
 
 
-def _exec_form(tree, ins, words):
-    text = f"{ins.indent}{ins.keyword} {json.dumps(words, ensure_ascii=False)}"
+def _exec_form(tree, ins, words, dropped_exec):
+    """The exec-form instruction, keeping the original's line layout when
+    its words sat on several continuation lines (one line per original line,
+    each with its indentation); otherwise on one line."""
     from ..syntax.parser import parse_instruction
 
+    groups = [(indent, g) for indent, g in (_line_groups(ins, dropped_exec) or []) if g]
+    if len(groups) > 1 and [w for _, g in groups for w in g] == words:
+        lines = []
+        for k, (indent, group) in enumerate(groups):
+            body = ", ".join(_q(w) for w in group)
+            if k == 0:
+                body = f"{ins.indent}{ins.keyword} [{body}"
+            else:
+                body = indent + body
+            lines.append(body + (f", {tree.escape}" if k < len(groups) - 1 else "]"))
+        text = "\n".join(lines)
+    else:
+        text = f"{ins.indent}{ins.keyword} [{', '.join(_q(w) for w in words)}]"
     made = parse_instruction(text, escape=tree.escape)
-    last = made.lines[-1]
-    return attrs.evolve(made, lines=made.lines[:-1] + (attrs.evolve(last, newline=ins.newline),))
+    nl = tree.style.newline
+    last = len(made.lines) - 1
+    new_lines = tuple(attrs.evolve(ln, newline=ins.newline if k == last else nl) for k, ln in enumerate(made.lines))
+    return attrs.evolve(made, lines=new_lines)
+
+
+def _q(word: str) -> str:
+    return json.dumps(word, ensure_ascii=False)
+
+
+def _line_groups(ins, dropped_exec):
+    """The words of each physical line, with its indentation, or None when
+    a word spans lines (or a line is not simple on its own)."""
+    from ..syntax import buildkit as bk
+    from ..syntax.nodes import SourceLine
+
+    groups = []
+    for k, ln in enumerate(ins.lines):
+        if type(ln) is not SourceLine:
+            continue
+        text = ln.text
+        if k < len(ins.lines) - 1:
+            text, _ = bk.trim_continuation(text, ins.escape)
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        content = text.lstrip(bk.GO_SPACE)
+        if k == 0:
+            if not content.startswith(ins.keyword):
+                return None
+            content = content[len(ins.keyword):]
+        if content and content[-1] not in " \t" and k < len(ins.lines) - 1:
+            return None  # the next line continues this word
+        try:
+            groups.append((indent, simple_words(content)))
+        except NotSimple:
+            return None
+    if dropped_exec:
+        for _, g in groups:
+            if g:
+                if g[0] != "exec":
+                    return None
+                del g[0]
+                break
+    return groups
