@@ -580,7 +580,7 @@ def _sub_app():
         if cls is None:
             sys.stderr.write(f"msb-refactor: error: unknown pass {code!r} (see `msb-refactor rules`)\n")
             raise typer.Exit(EXIT_USAGE)
-        typer.echo(render_pass(cls), nl=False)
+        typer.echo(render_pass(cls, header=False), nl=False)
 
     @app.command("parse")
     def parse_cmd(

@@ -55,7 +55,7 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
             "name": cls.name,
             "shortDescription": {"text": cls.summary()},
             "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
-            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "), "markdown": render_pass(cls)},
+            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "), "markdown": render_pass(cls, header=False)},
             "defaultConfiguration": {"level": "warning"},
         })
     out = []

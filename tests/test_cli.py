@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -179,7 +180,9 @@ def test_rules_and_explain():
     assert p.returncode == 0 and p.out.startswith("MSB001  exec-form-cmd  ")
     assert json.loads(msb("rules", "--json").out)[0]["code"] == "MSB001"
     p = msb("explain", "msb001")
-    assert p.returncode == 0 and "## Fix safety" in p.out and "## Use instead" in p.out
+    assert p.returncode == 0 and p.out.startswith("# MSB001: exec-form-cmd\n")
+    page = (Path(__file__).resolve().parent.parent / "docs" / "passes" / "MSB001.md").read_text()
+    assert page.endswith(p.out)  # the same text as the generated page, without its marker
     p = msb("explain", "MSB999")
     assert p.returncode == 2 and "unknown pass" in p.err
 
