@@ -55,17 +55,17 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
             "name": cls.name,
             "shortDescription": {"text": cls.summary()},
             "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
-            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "), "markdown": render_pass(cls, header=False)},
+            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "),
+                     "markdown": render_pass(cls, header=False)},
             "defaultConfiguration": {"level": "warning"},
         })
     out = []
     notifications = []
     for r in results:
-        loc = lambda line: [{"physicalLocation": {  # noqa: E731
-            "artifactLocation": {"uri": artifact_uri(r.path)},
-            "region": {"startLine": max(1, line)}}}]
+        uri = artifact_uri(r.path)
         for c in r.changes:
-            res = {"ruleId": c.code, "level": "warning", "message": {"text": c.message}, "locations": loc(c.line)}
+            res = {"ruleId": c.code, "level": "warning", "message": {"text": c.message},
+                   "locations": _location(uri, c.line)}
             if c.code in index:
                 res["ruleIndex"] = index[c.code]
             if c.applicability == "unsafe":
@@ -73,7 +73,7 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
             out.append(res)
         if r.error:
             notifications.append({"level": "error", "message": {"text": r.error.splitlines()[0]},
-                                  "locations": loc(_error_line(r.error))})
+                                  "locations": _location(uri, _error_line(r.error))})
     run = {
         "tool": {"driver": {"name": "msb-refactor", "version": __version__, "semanticVersion": __version__,
                             "informationUri": "https://pypi.org/project/msb-refactor/", "rules": rules}},
@@ -82,6 +82,10 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"
+
+
+def _location(uri: str, line: int) -> list[dict]:
+    return [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": max(1, line)}}}]
 
 
 def artifact_uri(path: str) -> str:

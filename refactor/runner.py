@@ -12,7 +12,7 @@ import contextlib
 import enum
 import itertools
 import os
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
 import attrs
 

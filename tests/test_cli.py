@@ -121,7 +121,8 @@ def test_sarif_format(tree):
     assert "## Fix safety" in run["tool"]["driver"]["rules"][0]["help"]["markdown"]
     # Relative paths stay relative (what code scanning expects from a run at the repository root).
     p = msb("--format", "sarif", ".", cwd=tree / "svc")
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(p.out)["runs"][0]["results"]]
+    results = json.loads(p.out)["runs"][0]["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert uris == ["api.Dockerfile"]
     write(tree / "bad dir" / "Dockerfile", "FROM a\nENV X\n")
     p = msb("--format", "sarif", ".", cwd=tree)

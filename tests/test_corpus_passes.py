@@ -11,7 +11,7 @@ import pytest
 from refactor.engine import Status, refactor_text
 from refactor.files import decode
 from tests.cli_helpers import msb
-from tests.conftest import REAL_CORPUS, needs_real_corpus, real_corpus_files
+from tests.conftest import needs_real_corpus, real_corpus_files
 
 pytestmark = [needs_real_corpus, pytest.mark.corpus]
 
