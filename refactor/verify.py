@@ -321,7 +321,7 @@ class DockerEngine(Engine):
     name = "docker"
 
     def build_argv(self, dockerfile, context, tag, no_cache, build_args):
-        argv = ["docker", "build", "-f", str(dockerfile), "-t", tag]
+        argv = ["docker", "build", "--force-rm", "-f", str(dockerfile), "-t", tag]
         if no_cache:
             argv.append("--no-cache")
         for k, v in build_args.items():
@@ -360,8 +360,10 @@ class BuildahEngine(Engine):
             (self.store / "tmp").mkdir(parents=True, exist_ok=True)
 
     def build_argv(self, dockerfile, context, tag, no_cache, build_args):
+        # --force-rm: a failed build must not leave its working container
+        # (and its overlay mount) behind
         argv = ["buildah", "bud", "--isolation", "chroot", "--format", "docker", "--layers",
-                "-f", str(dockerfile), "-t", tag]
+                "--force-rm", "-f", str(dockerfile), "-t", tag]
         if self.local_bases:
             argv.append("--pull=never")
         if no_cache:

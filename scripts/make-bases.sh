@@ -211,7 +211,7 @@ debian_base() {
   local s=$EPOCHREALTIME
   log "debian: debootstrap $SUITE from $DEBIAN_MIRROR"
   make_rootfs
-  buildah bud --isolation chroot --pull=never --format docker --layers=false \
+  buildah bud --isolation chroot --pull=never --format docker --layers=false --force-rm \
       -t "$img" "$MSB_ORACLE_DIR/ctx/debian" > "$MSB_ORACLE_DIR/ctx/debian/build.log" 2>&1 \
     || { tail -30 "$MSB_ORACLE_DIR/ctx/debian/build.log" >&2; return 1; }
   rm -f "$MSB_ORACLE_DIR/ctx/debian/rootfs.tar"
@@ -243,7 +243,7 @@ build() {
   fi
   local targs=(); [ -n "$target" ] && targs=(--target "$target")
   log "$name: building $first"
-  buildah bud --isolation chroot --pull=never --format docker --layers "${targs[@]}" \
+  buildah bud --isolation chroot --pull=never --format docker --layers --force-rm "${targs[@]}" \
       -f "$ctx/$df" -t "$img" "$ctx" > "$MSB_ORACLE_DIR/ctx/$name.log" 2>&1 \
     || { tail -40 "$MSB_ORACLE_DIR/ctx/$name.log" >&2; echo "build of $name failed (log: $MSB_ORACLE_DIR/ctx/$name.log)" >&2; return 1; }
   tag_all "$img" "$@"

@@ -10,8 +10,14 @@ from refactor.corpus_apps import APPS_DIR, load_app
 pytestmark = pytest.mark.e2e
 
 
+def working_containers(engine) -> set[str]:
+    argv = ["buildah", "containers", "-q"] if isinstance(engine, v.BuildahEngine) else ["docker", "ps", "-aq"]
+    return set(engine._run(argv).stdout.split())
+
+
 def test_broken_rewrite_reports_build_failure(engine):
     app = load_app(APPS_DIR / "c-make")
+    before = working_containers(engine)
     broken = app.reference.read_text().replace(
         "COPY --from=build /out/usr/local/bin/stats", "COPY --from=build /out/usr/bin/stats")
     assert broken != app.reference.read_text()
@@ -25,8 +31,10 @@ def test_broken_rewrite_reports_build_failure(engine):
     assert report.rewritten.size is None and report.rewritten.smoke is None
     assert report.smoke_match is None
     assert "rewritten: BUILD FAILED" in report.summary()
-    # nothing is left behind under the default names
+    # nothing is left behind: no image under the default names, no working
+    # container of the failed build
     assert not engine.image_exists(report.original.tag)
+    assert working_containers(engine) - before == set()
 
 
 def test_rewrite_that_builds_but_misbehaves(engine):
