@@ -174,3 +174,20 @@ def test_registry_order_and_selection():
 
     with pytest.raises(SelectionError, match="XYZ"):
         select(["XYZ"])
+
+
+def test_every_pass_on_generated_dockerfiles_never_fails_internally():
+    from hypothesis import given, settings
+
+    from tests.syntax.test_properties import dockerfiles
+
+    @settings(max_examples=300, deadline=None)
+    @given(dockerfiles())
+    def check(text):
+        for unsafe_fixes in (False, True):
+            r = refactor_text(text, "Dockerfile", unsafe_fixes=unsafe_fixes)
+            assert not (r.status is Status.FAILED and "internal error" in r.error), r.error
+            if r.status is Status.CHANGED:
+                assert refactor_text(r.output, "Dockerfile", unsafe_fixes=unsafe_fixes).status is Status.UNCHANGED
+
+    check()
