@@ -416,7 +416,8 @@ def _tar_facts(stream: IO[bytes], forbid: Sequence[str]) -> tuple[dict[str, tupl
     passwd = None
     with tarfile.open(fileobj=stream, mode="r|") as tar:
         for m in tar:
-            path = "/" + m.name.lstrip("./")
+            name = m.name[2:] if m.name.startswith("./") else m.name
+            path = "/" + name.lstrip("/")
             if path == "/etc/passwd" and m.isfile():
                 f = tar.extractfile(m)
                 passwd = f.read().decode("utf-8", "replace") if f else None
@@ -498,6 +499,9 @@ def verify(
     with tempfile.TemporaryDirectory(prefix="msb-verify-") as tmp:
         rewritten = Path(tmp) / "Dockerfile.rewritten"
         rewritten.write_text(rewritten_text)
+        own_ignore = original.with_name(original.name + ".dockerignore")
+        if own_ignore.is_file():  # BuildKit reads <Dockerfile>.dockerignore first
+            shutil.copyfile(own_ignore, Path(tmp) / "Dockerfile.rewritten.dockerignore")
         reports = []
         try:
             for label, df, tag in (("original", original, tags[0]), ("rewritten", rewritten, tags[1])):

@@ -62,13 +62,14 @@ def test_tar_facts_reads_passwd_and_tools():
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
         for name, data, mode in [("etc/passwd", PASSWD.encode(), 0o644),
-                                 ("usr/local/bin/pip", b"#!/bin/sh\n", 0o755)]:
+                                 ("usr/local/bin/pip", b"#!/bin/sh\n", 0o755),
+                                 ("./.bin/gcc", b"", 0o755)]:
             ti = tarfile.TarInfo(name)
             ti.size, ti.mode = len(data), mode
             tar.addfile(ti, io.BytesIO(data))
     buf.seek(0)
     forbidden, passwd = v._tar_facts(buf, ["pip", "gcc"])
-    assert forbidden == {"pip": ("/usr/local/bin/pip",)}
+    assert forbidden == {"pip": ("/usr/local/bin/pip",), "gcc": ("/.bin/gcc",)}
     assert passwd == PASSWD
 
 
