@@ -151,3 +151,23 @@ def test_rewritten_tool_mode_uses_the_engine(tmp_path):
     assert text != "FROM scratch\n"
     expected = refactor_text(naive, str(d / "Dockerfile")).output
     assert text == (expected if expected is not None else naive)
+
+
+def test_build_commands(tmp_path):
+    """The flags that make buildah behave like `docker build` here (and never
+    pull when the local bases exist); docker gets the same build."""
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "storage.conf").write_text("")
+    b = v.BuildahEngine(store=tmp_path).build_argv(tmp_path / "Df", tmp_path, "t:1", True, {"A": "1"})
+    assert b[:2] == ["buildah", "bud"] and b[-1] == str(tmp_path)
+    for flag in ("--layers", "--force-rm", "--pull=never", "--no-cache"):
+        assert flag in b
+    assert b[b.index("--isolation") + 1] == "chroot" and b[b.index("--format") + 1] == "docker"
+    assert b[b.index("--build-arg") + 1] == "A=1"
+    assert v.BuildahEngine(store=tmp_path).env["CONTAINERS_STORAGE_CONF"] == str(tmp_path / "conf" / "storage.conf")
+    # without the store: the machine's own config, pulls allowed
+    bare = v.BuildahEngine(store=tmp_path / "none")
+    assert "--pull=never" not in bare.build_argv(tmp_path / "Df", tmp_path, "t:1", False, {})
+    assert not bare.local_bases
+    d = v.DockerEngine().build_argv(tmp_path / "Df", tmp_path, "t:1", False, {})
+    assert d == ["docker", "build", "--force-rm", "-f", str(tmp_path / "Df"), "-t", "t:1", str(tmp_path)]
