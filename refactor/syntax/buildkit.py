@@ -16,7 +16,6 @@ still JSON.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -230,7 +229,16 @@ def _go_number(text: str) -> float:
     return value
 
 
-_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number)
+_JSON: list = []  # the decoder, made on first use (json is kept off the start-up path)
+
+
+def _json_decoder():
+    if not _JSON:
+        import json
+
+        _JSON.append(json.JSONDecoder(parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number))
+    return _JSON[0]
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -244,7 +252,7 @@ def parse_json_array(rest: str) -> list[str] | None:
     if not rest.startswith("["):
         return None
     try:
-        value, _end = _JSON.raw_decode(rest)  # trailing text is ignored, as Go's Decoder does
+        value, _end = _json_decoder().raw_decode(rest)  # trailing text is ignored, as Go's Decoder does
     except (ValueError, _NotJSON):
         return None
     if not isinstance(value, list):
@@ -273,7 +281,8 @@ def _name_val(rest: str, key: str, escape: str) -> list[str]:
     out = []
     for w in words:
         if "=" not in w:
-            raise BuildKitError(f"Syntax error - can't find = in {json.dumps(w)}. Must be of the form: name=value")
+            quoted = '"' + w.replace("\\", "\\\\").replace('"', '\\"') + '"'  # Go's %q, for plain text
+            raise BuildKitError(f"Syntax error - can't find = in {quoted}. Must be of the form: name=value")
         k, v = w.split("=", 1)
         out += [k, v]
     return out

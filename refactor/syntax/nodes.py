@@ -19,7 +19,6 @@ on first use from the lines, following BuildKit's rules
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cached_property
 from typing import Iterable, Sequence, Union
@@ -55,9 +54,10 @@ class LineNode:
         return len(self.text) - len(stripped) + 1 if stripped else 1
 
 
-@frozen
 class Directive(LineNode):
     """A parser directive such as ``# syntax=docker/dockerfile:1``."""
+
+    __slots__ = ()
 
     @property
     def name(self) -> str:
@@ -72,9 +72,10 @@ class Directive(LineNode):
         return RE_DIRECTIVE.match(self.text.lstrip(bk.GO_SPACE)).group(2)
 
 
-@frozen
 class Comment(LineNode):
     """A comment line between instructions."""
+
+    __slots__ = ()
 
     @property
     def content(self) -> str:
@@ -82,25 +83,29 @@ class Comment(LineNode):
         return self.text.lstrip(bk.GO_SPACE)[1:].strip()
 
 
-@frozen
 class BlankLine(LineNode):
     """An empty or whitespace-only line between instructions."""
 
+    __slots__ = ()
 
-@frozen
+
 class SourceLine(LineNode):
     """A line holding instruction text, ending with the escape character
     (and maybe spaces) when the instruction continues on the next line."""
 
+    __slots__ = ()
 
-@frozen
+
 class ContinuationComment(LineNode):
     """A comment line inside a continued instruction (BuildKit skips it)."""
 
+    __slots__ = ()
 
-@frozen
+
 class ContinuationBlank(LineNode):
     """An empty line inside a continued instruction (BuildKit skips it)."""
+
+    __slots__ = ()
 
 
 @frozen
@@ -299,20 +304,24 @@ def _trim_cont(text: str, escape: str) -> str:
 
 
 # -- typed instructions -------------------------------------------------------
+# Plain subclasses: they add properties, not fields, so they need no attrs
+# decorator of their own (each costs about half a millisecond at import);
+# they inherit the frozen, slotted behaviour of Instruction.
 
 _RE_DIGEST = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Za-z=_-]+)$")
 
 
-@frozen
 class From(Instruction):
     """``FROM [--platform=P] IMAGE[:TAG][@DIGEST] [AS NAME]``."""
+
+    __slots__ = ()
 
     @property
     def image(self) -> str:
         """The whole image reference as written (``python:3.11-slim``)."""
         return self.value[0] if self.value else ""
 
-    @cached_property
+    @property
     def _ref(self) -> tuple[str, str | None, str | None]:
         ref = self.image
         digest = None
@@ -352,9 +361,10 @@ class From(Instruction):
         return None
 
 
-@frozen
 class Run(Instruction):
     """``RUN`` in shell form, exec form, or with heredocs."""
+
+    __slots__ = ()
 
     @property
     def mounts(self) -> list[dict[str, str]]:
@@ -371,6 +381,8 @@ class Run(Instruction):
 
 
 def _csv_options(value: str) -> dict[str, str]:
+    import csv  # rarely needed: kept off the start-up path
+
     fields = next(csv.reader([value]), [])
     out: dict[str, str] = {}
     for field in fields:
@@ -379,9 +391,10 @@ def _csv_options(value: str) -> dict[str, str]:
     return out
 
 
-@frozen
 class CopyLike(Instruction):
     """What ``COPY`` and ``ADD`` share: sources and a destination."""
+
+    __slots__ = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -409,23 +422,26 @@ class CopyLike(Instruction):
         return self.has_flag("link")
 
 
-@frozen
 class Copy(CopyLike):
     """``COPY [--from=..] [--chown=..] [--chmod=..] [--link] SRC... DEST``."""
 
+    __slots__ = ()
 
-@frozen
+
 class Add(CopyLike):
     """``ADD``: like COPY, and sources may be URLs or git repositories."""
+
+    __slots__ = ()
 
     @property
     def remote_sources(self) -> tuple[str, ...]:
         return tuple(s for s in self.sources if re.match(r"^(https?://|git@|git://)", s))
 
 
-@frozen
 class KeyValue(Instruction):
     """``ENV`` and ``LABEL``: ``key=value`` pairs (or legacy ``key value``)."""
+
+    __slots__ = ()
 
     @property
     def pairs(self) -> tuple[tuple[str, str], ...]:
@@ -439,19 +455,22 @@ class KeyValue(Instruction):
         return {k: unquote(v, self.escape) for k, v in self.pairs}
 
 
-@frozen
 class Env(KeyValue):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Label(KeyValue):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Arg(Instruction):
     """``ARG NAME[=default]`` (one or more)."""
+
+    __slots__ = ()
 
     @property
     def pairs(self) -> tuple[tuple[str, str | None], ...]:
@@ -462,42 +481,49 @@ class Arg(Instruction):
         return tuple(out)
 
 
-@frozen
 class ExecOrShell(Instruction):
     """``CMD``, ``ENTRYPOINT`` and ``SHELL``."""
 
+    __slots__ = ()
 
-@frozen
+
 class Cmd(ExecOrShell):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Entrypoint(ExecOrShell):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Shell(ExecOrShell):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Expose(Instruction):
+
+    __slots__ = ()
     @property
     def ports(self) -> tuple[str, ...]:
         return self.value
 
 
-@frozen
 class Volume(Instruction):
+
+    __slots__ = ()
     @property
     def paths(self) -> tuple[str, ...]:
         return self.value
 
 
-@frozen
 class User(Instruction):
+
+    __slots__ = ()
     @property
     def user(self) -> str:
         return self.rest.partition(":")[0]
@@ -508,28 +534,32 @@ class User(Instruction):
         return group if colon else None
 
 
-@frozen
 class Workdir(Instruction):
+
+    __slots__ = ()
     @property
     def path(self) -> str:
         return self.rest
 
 
-@frozen
 class Stopsignal(Instruction):
+
+    __slots__ = ()
     @property
     def signal(self) -> str:
         return self.rest
 
 
-@frozen
 class Maintainer(Instruction):
+
+    __slots__ = ()
     pass
 
 
-@frozen
 class Healthcheck(Instruction):
     """``HEALTHCHECK [flags] CMD ...`` or ``HEALTHCHECK NONE``."""
+
+    __slots__ = ()
 
     @property
     def is_none(self) -> bool:
@@ -544,9 +574,10 @@ class Healthcheck(Instruction):
         return self.value[1] if len(self.value) > 1 else ""
 
 
-@frozen
 class Onbuild(Instruction):
     """``ONBUILD INSTRUCTION``: the wrapped instruction is ``trigger``."""
+
+    # No __slots__: the cached properties below live in the instance dict.
 
     @cached_property
     def trigger(self) -> Instruction | None:
@@ -560,9 +591,10 @@ class Onbuild(Instruction):
         return (list(t.value), t.is_exec_form) if t is not None else ([], False)
 
 
-@frozen
 class UnknownInstruction(Instruction):
     """An instruction BuildKit does not know; kept as written and reported."""
+
+    __slots__ = ()
 
 
 INSTRUCTION_CLASSES: dict[str, type[Instruction]] = {

@@ -3,7 +3,7 @@ reduced straight into nodes."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from .buildkit import BuildKitError
 from .errors import DockerfileSyntaxError
@@ -22,13 +22,17 @@ from .nodes import (
 )
 from .tables import GrammarMismatch, drive, load
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def grammar_path() -> Path:
+def grammar_path() -> str:
     """The grammar file: inside the package when installed, else the repo's."""
-    for candidate in (_HERE.parent / "grammar" / "dockerfile.lark", _HERE.parent.parent / "grammar" / "dockerfile.lark"):
-        if candidate.is_file():
+    package = os.path.dirname(_HERE)
+    for candidate in (
+        os.path.join(package, "grammar", "dockerfile.lark"),
+        os.path.join(os.path.dirname(package), "grammar", "dockerfile.lark"),
+    ):
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("grammar/dockerfile.lark not found next to the refactor package")
 
