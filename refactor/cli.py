@@ -382,7 +382,7 @@ def _run_stdin(opts, passes, out):
     except NotText as e:
         if opts.mode.value == "write" and opts.fmt == "text":
             out.stdin_text = data  # passed through untouched
-        return FileResult(shown, Status.SKIPPED, reason=str(e))
+        return FileResult(shown, Status.FAILED, error=e.located(shown))
     try:
         r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
     except Exception as e:
@@ -617,9 +617,14 @@ def parse_files(files: List[str], as_json: bool) -> int:
             sys.stderr.write(str(e) + "\n")
             out.append({"path": path, "error": {"line": e.line, "column": e.column, "message": e.message}})
             continue
-        except (OSError, NotText) as e:
+        except NotText as e:
             failed = True
-            msg = getattr(e, "strerror", None) or str(e)
+            sys.stderr.write(e.located(path) + "\n")
+            out.append({"path": path, "error": {"line": e.line, "column": e.column, "message": e.message}})
+            continue
+        except OSError as e:
+            failed = True
+            msg = e.strerror or str(e)
             sys.stderr.write(f"{path}: cannot read: {msg}\n")
             out.append({"path": path, "error": {"line": 0, "column": 0, "message": f"cannot read: {msg}"}})
             continue

@@ -22,7 +22,7 @@ import attrs
 
 from .passes import Decline, Edit, Note, Outcome, Pass, PassContext, all_passes
 from .syntax.errors import DockerfileSyntaxError
-from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run
+from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run, UnknownInstruction
 from .syntax.parser import parse
 
 MAX_ROUNDS = 16
@@ -189,6 +189,14 @@ def refactor_text(
         return FileResult(shown, Status.FAILED, error=f"{shown}: file is too deeply nested to parse")
     except Exception as e:  # a parser bug must not stop a bulk run
         return FileResult(shown, Status.FAILED, error=f"{shown}: internal error in the parser: {_one_line(e)}")
+
+    unknown = next((i for i in tree.instructions if isinstance(i, UnknownInstruction)), None)
+    if unknown is not None:
+        # Kept in the tree, never dropped; but BuildKit cannot build the file,
+        # so no rewrite of it can be proved to build either.
+        return FileResult(shown, Status.FAILED, error=(
+            f"{shown}:{unknown.line}:{unknown.column}: unknown instruction {unknown.keyword!r}:"
+            " BuildKit cannot build this file; left untouched"))
 
     classes = list(all_passes() if passes is None else passes)
     ignored, ignore_line = inline_ignores(tree)

@@ -1,9 +1,10 @@
 """Reading, writing and diffing Dockerfiles as bytes.
 
-Text is decoded as UTF-8 with ``surrogateescape``, so a file with stray
-non-UTF-8 bytes (a Latin-1 comment, say) is read, rewritten and written
-back with those bytes exactly as they were. A BOM stays in the text (the
-tree keeps it), and line endings are never translated.
+Text must be UTF-8 (BuildKit reads it so): a file with a NUL byte is
+binary, and a byte sequence that is not UTF-8 is refused; both are reported
+with the line and column of the first offending byte, and the file is left
+untouched. A BOM stays in the text (the tree keeps it), and line endings
+are never translated.
 """
 
 from __future__ import annotations
@@ -12,26 +13,41 @@ import os
 import stat
 
 ENCODING = "utf-8"
-ERRORS = "surrogateescape"
+ERRORS = "strict"
 
 
 class NotText(ValueError):
-    """The file is binary; str() is the reason."""
+    """The bytes are not UTF-8 text; ``line``/``column`` locate the first bad byte."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def located(self, path: str) -> str:
+        """``path:line:col: message``, the one line a user reads."""
+        return f"{path}:{self.line}:{self.column}: {self.message}; left untouched"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
 def decode(data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise NotText("binary file (contains NUL bytes)")
-    return data.decode(ENCODING, ERRORS)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise NotText("binary file (NUL byte)", *_position(data, nul))
+    try:
+        return data.decode(ENCODING)
+    except UnicodeDecodeError as e:
+        line, column = _position(data, e.start)
+        raise NotText(f"not UTF-8 text (byte 0x{data[e.start]:02x} cannot be decoded)", line, column) from None
 
 
 def encode(text: str) -> bytes:
     return text.encode(ENCODING, ERRORS)
-
-
-def undecodable(text: str) -> int:
-    """How many bytes of ``text`` were not valid UTF-8 (kept as they were)."""
-    return sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
 
 
 class WriteError(OSError):

@@ -77,7 +77,7 @@ def process_file(path: str, opts: Options, passes, write: bool = True) -> FileRe
     try:
         text = decode(data)
     except NotText as e:
-        return FileResult(path, Status.SKIPPED, reason=str(e))
+        return FileResult(path, Status.FAILED, error=e.located(path))
     try:
         r = process_text(text, path, path, opts, passes)
     except Exception as e:  # last line of defence: one file never stops a run

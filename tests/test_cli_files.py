@@ -66,27 +66,43 @@ def test_stdin(tmp_path):
     ignored = "# msb-refactor: ignore\n" + SHELL_CMD
     p = msb("--write", "-", stdin=ignored.encode())
     assert p.returncode == 0 and p.out == ignored
-    p = msb("--write", "-", stdin=b"\x00\x01binary")
-    assert p.returncode == 0 and p.stdout == b"\x00\x01binary" and "skipped: binary file" in p.err
+    p = msb("--write", "-", stdin=b"FROM a\n\x00\x01binary")
+    assert p.returncode == 123 and p.stdout == b"FROM a\n\x00\x01binary"
+    assert "-:2:1: binary file (NUL byte); left untouched" in p.err
     p = msb("--write", "-", stdin=b"FROM a\nENV X\n")
     assert p.returncode == 123 and p.stdout == b"FROM a\nENV X\n"  # a failure passes the input through
 
 
-def test_binary_input_is_skipped(tmp_path):
+def test_binary_input_fails_with_its_location_and_is_left_untouched(tmp_path):
     f = write(tmp_path / "Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00binary")
-    p = msb("--write", f)
-    assert p.returncode == 0 and "skipped: binary file" in p.err
+    good = write(tmp_path / "app" / "Dockerfile", SHELL_CMD)
+    p = msb("--write", tmp_path)
+    assert p.returncode == 123
+    assert f"{f}:1:8: binary file (NUL byte); left untouched" in p.err
     assert f.read_bytes() == b"\x7fELF\x02\x01\x01\x00\x00\x00binary"
+    assert good.read_text() == EXEC_CMD  # the bad file does not stop the others
 
 
-def test_non_utf8_bytes_survive_a_rewrite(tmp_path):
+def test_non_utf8_input_fails_with_its_location_and_is_left_untouched(tmp_path):
     src = b"FROM alpine\n# caf\xe9 \xff\xfe\nCMD ./server\n"
     f = write(tmp_path / "Dockerfile", src)
-    p = msb(f)
-    assert p.returncode == 0 and b"# caf\xe9 \xff\xfe" in p.stdout  # the diff carries the bytes as they are
+    for args in ((f,), ("--write", f), ("--check", f)):
+        p = msb(*args)
+        assert p.returncode == 123
+        assert f"{f}:2:6: not UTF-8 text (byte 0xe9 cannot be decoded); left untouched" in p.err
+        assert f.read_bytes() == src
+    p = msb("parse", "--json", f)
+    assert p.returncode == 123
+    assert json.loads(p.out)[0]["error"] == {"line": 2, "column": 6, "message": "not UTF-8 text (byte 0xe9 cannot be decoded)"}
+
+
+def test_unknown_instruction_fails_with_its_location_and_is_left_untouched(tmp_path):
+    src = "FROM alpine\n  FROBNICATE widgets\nCMD ./server\n"
+    f = write(tmp_path / "Dockerfile", src)
     p = msb("--write", f)
-    assert p.returncode == 0
-    assert f.read_bytes() == b'FROM alpine\n# caf\xe9 \xff\xfe\nCMD ["./server"]\n'
+    assert p.returncode == 123
+    assert f"{f}:2:3: unknown instruction 'FROBNICATE': BuildKit cannot build this file; left untouched" in p.err
+    assert f.read_text() == src
 
 
 def test_read_only_file_is_not_written(tmp_path):
