@@ -323,8 +323,13 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     reported = [0]
 
     def report_skipped():
+        from .engine import FileResult
+
         for sk in skipped[reported[0]:]:
-            out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
+            if sk.failed:  # unreadable: nothing below it was checked, which the user must know
+                record(FileResult(sk.path, Status.FAILED, error=f"{sk.path}: {sk.reason}; nothing in it was checked"))
+            else:
+                out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
         reported[0] = len(skipped)
 
     results = []
@@ -334,13 +339,16 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
 
     keep = opts.fmt != "text"  # the text report needs only the counts
 
-    def take(r):
-        report_skipped()
+    def record(r):
         if keep:
             results.append(r)
         counts[r.status] += 1
         unsafe[0] += r.unsafe_available
         out.file_result(r)
+
+    def take(r):
+        report_skipped()
+        record(r)
 
     if "-" in paths:
         take(_run_stdin(opts, passes, out))

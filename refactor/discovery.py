@@ -31,6 +31,7 @@ def is_dockerfile_name(name: str) -> bool:
 class Skipped(NamedTuple):
     path: str
     reason: str
+    failed: bool = False  # could not be read: an error the user must see, not a choice
 
 
 class Found(NamedTuple):
@@ -96,7 +97,7 @@ def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str])
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            skipped.append(Skipped(directory, f"cannot list directory: {e.strerror}"))
+            skipped.append(Skipped(directory, f"cannot list directory: {e.strerror}", failed=True))
             continue
         subdirs = []
         for entry in entries:
@@ -106,7 +107,7 @@ def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str])
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as e:
-                skipped.append(Skipped(path, f"cannot read: {e.strerror}"))
+                skipped.append(Skipped(path, f"cannot read: {e.strerror}", failed=True))
                 continue
             if is_link:
                 if not is_dockerfile_name(entry.name):

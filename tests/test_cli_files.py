@@ -230,3 +230,39 @@ def test_a_worker_that_dies_fails_only_its_file(tmp_path):
     assert "60 files: 59 changed, 0 unchanged, 0 skipped, 1 failed" in p.err
     assert bad.read_text() == "# break me\n" + SHELL_CMD
     assert (tmp_path / "d31" / "Dockerfile").read_text() == EXEC_CMD
+
+
+def test_directory_without_permission_fails_and_the_rest_is_processed(tmp_path, monkeypatch, capsys):
+    # Root (as in CI) reads any directory, so the refusal is made by the OS
+    # call itself: listing `locked` raises what a non-root user would get.
+    from refactor.cli import main
+
+    ok = write(tmp_path / "ok" / "Dockerfile", SHELL_CMD)
+    locked = write(tmp_path / "locked" / "Dockerfile", SHELL_CMD).parent
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.abspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--write", str(tmp_path)])
+    assert exit_info.value.code == 123
+    err = capsys.readouterr().err
+    assert f"{locked}: cannot list directory: Permission denied; nothing in it was checked" in err
+    assert ok.read_text() == EXEC_CMD
+    assert (locked / "Dockerfile").read_text() == SHELL_CMD
+
+
+def test_a_file_that_vanishes_before_it_is_read_fails_cleanly(tmp_path):
+    from refactor.engine import Status
+    from refactor.runner import Mode, Options, process_file
+
+    gone = write(tmp_path / "Dockerfile", SHELL_CMD)
+    gone.unlink()  # discovery saw it; it is gone when its turn comes
+    r = process_file(str(gone), Options(mode=Mode.WRITE), passes=None)
+    assert r.status is Status.FAILED
+    assert r.error == f"{gone}: cannot read: No such file or directory"
+    assert not gone.exists()
