@@ -88,6 +88,9 @@ FAST_OPTIONS = {
     "--no-config": ("no_config", "bool"),
     "--buildkit-syntax": ("buildkit_syntax", "bool"), "--no-buildkit-syntax": ("buildkit_syntax", "neg"),
     "--color": ("color", "value"),
+    "--verify": ("verify", "bool"),
+    "--verify-cmd": ("verify_cmd", "value"),
+    "--verify-env": ("verify_env", "multi"),
 }
 _CHOICES = {"fmt": ("text", "json", "sarif"), "color": ("auto", "always", "never")}
 
@@ -95,7 +98,8 @@ _CHOICES = {"fmt": ("text", "json", "sarif"), "color": ("auto", "always", "never
 def default_settings() -> dict:
     return dict(paths=[], write=False, check=False, fmt=None, select=None, ignore=None, unsafe_fixes=None,
                 context=None, exclude=None, stdin_filename=None, jobs=None, quiet=False, verbose=0, config=None,
-                no_config=False, buildkit_syntax=None, color=None)
+                no_config=False, buildkit_syntax=None, color=None, verify=False, verify_cmd=None,
+                verify_env=None)
 
 
 def fast_args(args: List[str]) -> Optional[dict]:
@@ -212,6 +216,14 @@ def _main_app():
             help="Allow passes to introduce BuildKit-only syntax (heredocs, RUN --mount, COPY --link) in files "
                  "without a `# syntax=` line."),
         color: Optional[Color] = typer.Option(None, "--color", help="Colour diffs: auto (on a terminal), always, never."),
+        verify: bool = typer.Option(False, "--verify",
+                                    help="Build the original and the rewrite (docker or buildah) and compare them; "
+                                         "a rewrite that does not build is not written."),
+        verify_cmd: Optional[str] = typer.Option(None, "--verify-cmd", metavar="CMD",
+                                                 help="With --verify: run CMD in both images and compare the output."),
+        verify_env: Optional[List[str]] = typer.Option(None, "--verify-env", metavar="KEY=VALUE",
+                                                       help="With --verify: set this variable for the smoke run "
+                                                            "(repeatable); alone, runs the image's own command."),
         version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                      help="Print the version and exit."),
     ):
@@ -219,7 +231,8 @@ def _main_app():
         settings = dict(paths=list(paths or []), write=write, check=check, fmt=fmt.value if fmt else None,
                         select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, context=context, exclude=exclude,
                         stdin_filename=stdin_filename, jobs=jobs, quiet=quiet, verbose=verbose, config=config,
-                        no_config=no_config, buildkit_syntax=buildkit_syntax, color=color.value if color else None)
+                        no_config=no_config, buildkit_syntax=buildkit_syntax, color=color.value if color else None,
+                        verify=verify, verify_cmd=verify_cmd, verify_env=verify_env)
         try:
             code = execute(settings)
         except UsageError as e:
@@ -305,8 +318,29 @@ def execute(s: dict) -> int:
     exclude = list(cfg.get("exclude", [])) + list(s["exclude"] or [])
 
     mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
+    verify_cmd = None
+    if s["verify_cmd"] is not None:
+        import shlex
+
+        if not s["verify"]:
+            raise UsageError("--verify-cmd needs --verify")
+        try:
+            verify_cmd = tuple(shlex.split(s["verify_cmd"]))
+        except ValueError as e:
+            raise UsageError(f"--verify-cmd: {e}") from None
+    verify_env = []
+    for item in s["verify_env"] or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--verify-env takes KEY=VALUE, not {item!r}")
+        verify_env.append((key, value))
+    if verify_env and not s["verify"]:
+        raise UsageError("--verify-env needs --verify")
+    if s["verify"] and "-" in paths:
+        raise UsageError("--verify builds files from a directory; it cannot verify standard input")
     opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
-                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"])
+                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"],
+                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=tuple(verify_env))
     out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
     if cfg_path is not None and s["verbose"]:
         out.info(f"using settings from {cfg_path}")
@@ -447,6 +481,8 @@ class Output:
         from .engine import Status
 
         text_mode = self.opts.fmt == "text"
+        if r.verification and text_mode:
+            self.info("\n".join(f"{r.path}: verify: {ln}" for ln in r.verification.splitlines()))
         if r.status is Status.FAILED:
             if text_mode:
                 self._say(r.error)

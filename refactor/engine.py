@@ -62,6 +62,7 @@ class FileResult:
     unsafe_available: int = 0  # unsafe edits not applied (no --unsafe-fixes)
     written: bool = False
     diff: str | None = None
+    verification: str | None = None  # --verify: what building both versions showed
 
     @property
     def changed(self) -> bool:

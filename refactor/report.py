@@ -29,6 +29,7 @@ def file_json(r: FileResult) -> dict:
         "diff": r.diff,
         "written": r.written,
         "unsafe_fixes_available": r.unsafe_available,
+        "verification": r.verification,
     }
 
 

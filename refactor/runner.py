@@ -34,6 +34,9 @@ class Options:
     buildkit_syntax: bool = False
     want_diff: bool = True
     stdin_filename: str | None = None
+    verify: bool = False  # build original and rewrite before showing or writing the change
+    verify_cmd: tuple[str, ...] | None = None  # smoke command run in both images
+    verify_env: tuple[tuple[str, str], ...] = ()  # environment of the smoke run
 
 
 # Run in-process below this many files: starting workers costs more.
@@ -82,13 +85,51 @@ def process_file(path: str, opts: Options, passes, write: bool = True) -> FileRe
         r = process_text(text, path, path, opts, passes)
     except Exception as e:  # last line of defence: one file never stops a run
         return FileResult(path, Status.FAILED, error=f"{path}: internal error: {type(e).__name__}: {e}")
-    if r.status is Status.CHANGED and opts.mode is Mode.WRITE:
+    if r.status is Status.CHANGED and (opts.mode is Mode.WRITE or opts.verify):
         if not write:
-            return attrs.evolve(r, source=None)
-        return write_result(r)
+            return attrs.evolve(r, source=None)  # the parent settles it
+        return settle(r, opts)
     if r.source is not None or r.output is not None:
         r = attrs.evolve(r, source=None, output=None)
     return r
+
+
+def settle(r: FileResult, opts: Options) -> FileResult:
+    """The last steps for a changed file, in the parent process: with
+    ``--verify`` build both versions (a rewrite that does not build, or
+    behaves differently, fails and is not written); with ``--write``
+    write it."""
+    if r.status is not Status.CHANGED:
+        return r
+    if opts.verify:
+        r = verify_change(r, opts)
+        if r.status is not Status.CHANGED:
+            return r
+    if opts.mode is Mode.WRITE:
+        return write_result(r)
+    return attrs.evolve(r, source=None, output=None)
+
+
+def verify_change(r: FileResult, opts: Options) -> FileResult:
+    from pathlib import Path
+
+    from .verify import EngineUnavailable, verify
+
+    context = Path(opts.context or os.path.dirname(os.path.abspath(r.path)))
+    try:
+        report = verify(Path(r.path), r.output, context,
+                        smoke_cmd=list(opts.verify_cmd) if opts.verify_cmd is not None else None,
+                        smoke_env=dict(opts.verify_env) or None)
+    except EngineUnavailable as e:
+        return attrs.evolve(r, status=Status.FAILED, source=None, output=None,
+                            error=f"{r.path}: cannot verify: {e}; not written")
+    summary = report.summary()
+    if not report.ok:
+        why = ("the rewrite does not build" if not report.rewritten.built
+               else "the smoke command's output differs between the original and the rewrite")
+        return attrs.evolve(r, status=Status.FAILED, source=None, output=None, verification=summary,
+                            error=f"{r.path}: verification failed: {why}; not written")
+    return attrs.evolve(r, verification=summary)
 
 
 def write_result(r: FileResult) -> FileResult:
@@ -183,7 +224,7 @@ def _run_parallel(paths: Iterator[str], opts: Options, passes, jobs: int,
     chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
     pending: deque = deque()  # (paths, future)
     ex = _executor(opts, passes, jobs)
-    deliver = (lambda r: on_result(write_result(r))) if opts.mode is Mode.WRITE else on_result
+    deliver = (lambda r: on_result(settle(r, opts))) if (opts.mode is Mode.WRITE or opts.verify) else on_result
     try:
         def fill() -> None:
             while len(pending) < jobs * 4:
