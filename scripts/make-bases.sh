@@ -203,7 +203,8 @@ EOF
   fi
   tar --numeric-owner --xattrs -C "$R" -cf "$out/rootfs.tar.tmp" . && mv "$out/rootfs.tar.tmp" "$out/rootfs.tar"
   rm -rf "$R"
-  printf 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n' > "$out/Dockerfile"
+  # the config of the official image: PATH set, bash as the command
+  printf 'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["bash"]\n' > "$out/Dockerfile"
 }
 debian_base() {
   local img=localhost/debian:bookworm-slim

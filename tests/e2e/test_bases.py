@@ -58,3 +58,10 @@ def test_distroless_runtimes_start(engine):
     node = engine.run("gcr.io/distroless/nodejs18-debian12:nonroot",
                       ["-p", "process.versions.node.split('.')[0] + ' ' + require('crypto').createHash('sha1').update('').digest('hex').slice(0, 8)"])
     assert (node.exit_code, node.stdout) == (0, "18 da39a3ee\n"), node.stderr
+
+
+def test_debian_config_is_the_official_one(engine):
+    cfg = engine.inspect("debian:bookworm-slim")["Config"]
+    assert "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" in cfg["Env"]
+    assert cfg["Cmd"] == ["bash"]
+    assert not cfg.get("User")
