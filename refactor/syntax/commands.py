@@ -14,23 +14,20 @@ from .nodes import Dockerfile, Instruction, Onbuild
 
 def buildkit_command(ins: Instruction) -> dict[str, Any]:
     """One instruction in the fields of BuildKit's ``Command``."""
-    sub_cmd = None
-    target = ins
-    if isinstance(ins, Onbuild) and ins.trigger is not None:
-        target = ins.trigger
-        sub_cmd = target.keyword
+    # An ONBUILD reports its trigger's keyword, form and value (Onbuild.value).
+    sub_cmd = ins.trigger.keyword if isinstance(ins, Onbuild) and ins.trigger is not None else None
     heredocs = [] if isinstance(ins, Onbuild) else ins.heredocs
     return {
         # BuildKit reports an empty keyword or text (a lone escape at the end
         # of the file) as null.
         "cmd": ins.keyword or None,
         "sub_cmd": sub_cmd or None,
-        "json": target.is_exec_form,
+        "json": ins.is_exec_form,
         "original": ins.original or None,
         "start_line": ins.line,
         "end_line": ins.end_line,
         "flags": list(ins.raw_flags),
-        "value": list(target.value),
+        "value": list(ins.value),
         "heredocs": [{"name": h.name, "file_descriptor": h.file_descriptor, "content": h.content} for h in heredocs],
     }
 

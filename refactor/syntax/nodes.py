@@ -587,8 +587,15 @@ class Onbuild(Instruction):
 
     @cached_property
     def _parsed(self) -> tuple[list[str], bool]:
+        """The trigger's value and form, as BuildKit reports an ONBUILD."""
         t = self.trigger
-        return (list(t.value), t.is_exec_form) if t is not None else ([], False)
+        if t is None:
+            return [], False
+        if isinstance(t, Onbuild):
+            # ONBUILD ONBUILD ...: BuildKit reports the inner ONBUILD's node,
+            # an empty value wrapping the rest (Docker refuses it at build).
+            return ([""] if t.rest else []), False
+        return list(t.value), t.is_exec_form
 
 
 class UnknownInstruction(Instruction):
