@@ -593,7 +593,9 @@ class Onbuild(Instruction):
             return [], False
         if isinstance(t, Onbuild):
             # ONBUILD ONBUILD ...: BuildKit reports the inner ONBUILD's node,
-            # an empty value wrapping the rest (Docker refuses it at build).
+            # an empty value wrapping the rest (Docker refuses it at build),
+            # after parsing the inner levels, which may raise.
+            t._parsed  # noqa: B018
             return ([""] if t.rest else []), False
         return list(t.value), t.is_exec_form
 
@@ -626,7 +628,7 @@ INSTRUCTION_CLASSES: dict[str, type[Instruction]] = {
 }
 
 _RE_FIRST_WORD = re.compile(r"[^\t\v\f\r ]*")
-_VALIDATED = (Env, Label)
+_VALIDATED = (Env, Label, Onbuild)  # an ONBUILD's trigger is validated too
 
 
 _RE_KEYWORD_THEN_SPACE = re.compile(r"([^\t\v\f\r ]+)[\t\v\f\r ]")

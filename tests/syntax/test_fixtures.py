@@ -248,3 +248,12 @@ def test_nested_onbuild_reads_as_buildkit_reads_it(text):
     # Found by the generated tests: BuildKit reports the inner ONBUILD as an
     # empty value, not the innermost instruction's words.
     assert buildkit_commands(refactor.parse(text)) == buildkit_commands_of(text)
+
+
+def test_onbuild_trigger_is_validated_like_buildkit():
+    dockerfile = buildkit()
+    for text in ("ONBUILD ENV RUN\n", 'ONBUILD CMD ["a", 1]\n', "ONBUILD ONBUILD ENV RUN\n"):
+        with pytest.raises(dockerfile.GoParseError):
+            dockerfile.parse_string(text)
+        with pytest.raises(refactor.DockerfileSyntaxError):
+            refactor.parse(text)
