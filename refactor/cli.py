@@ -349,7 +349,7 @@ def execute(s: dict) -> int:
 
 def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     from .discovery import Found, iter_files
-    from .engine import Status
+    from .engine import FileResult, Status
     from .runner import run_files
 
     start = time.perf_counter()
@@ -357,8 +357,6 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     reported = [0]
 
     def report_skipped():
-        from .engine import FileResult
-
         for sk in skipped[reported[0]:]:
             if sk.failed:  # unreadable: nothing below it was checked, which the user must know
                 record(FileResult(sk.path, Status.FAILED, error=f"{sk.path}: {sk.reason}; nothing in it was checked"))

@@ -389,14 +389,15 @@ class _Words:
 
 
 class _ShellWords:
-    """shell.Lex.ProcessWords with an empty environment."""
+    """shell.Lex.ProcessWords with an empty environment and SkipUnsetEnv,
+    as BuildKit runs it to find heredocs: every variable is unset, so every
+    substitution stays as written."""
 
-    def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool, skip_unset: bool) -> None:
+    def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool) -> None:
         self.s = text
         self.i = 1 if text.startswith("\ufeff") else 0  # Go's text/scanner skips a leading BOM
         self.raw_quotes = raw_quotes
         self.raw_escapes = raw_escapes
-        self.skip_unset = skip_unset
 
     def peek(self) -> str:
         return self.s[self.i] if self.i < len(self.s) else ""
@@ -512,7 +513,7 @@ class _ShellWords:
             name = self.name()
             if name == "":
                 return "$"
-            return "$" + name if self.skip_unset else ""
+            return "$" + name
         self.next()
         p = self.peek()
         if p == "":
@@ -522,36 +523,28 @@ class _ShellWords:
         name = self.name()
         ch = self.next()
         if ch == "}":
-            return "${%s}" % name if self.skip_unset else ""
+            return "${%s}" % name
         if ch == ":":
             modifier = self.next()
             word, _ = self.stop_on("}")
-            if self.skip_unset:
-                return "${%s:%s%s}" % (name, modifier, word)
-            if modifier == "+":
-                return ""
-            if modifier == "-":
-                return word
-            raise _ShellError("unsupported modifier")
+            return "${%s:%s%s}" % (name, modifier, word)
         if ch in "?":
             word, _ = self.stop_on("}")
-            if self.skip_unset:
-                return "${%s?%s}" % (name, word)
-            raise _ShellError(f"{name}: {word}")
+            return "${%s?%s}" % (name, word)
         if ch == "":
             raise _ShellError("syntax error: missing '}'")
         # BuildKit v0.12 knows no ${var#pattern}, ${var%pattern}, ${var/a/b}.
         raise _ShellError(f"unsupported modifier ({ch}) in substitution")
 
 
-def _shell_words(text: str, raw_quotes: bool, raw_escapes: bool, skip_unset: bool) -> list[str]:
-    return _ShellWords(text, raw_quotes, raw_escapes, skip_unset).words()
+def _shell_words(text: str, raw_quotes: bool, raw_escapes: bool) -> list[str]:
+    return _ShellWords(text, raw_quotes, raw_escapes).words()
 
 
 def heredocs_in(line: str) -> list[tuple[str, int, bool]]:
     """parser.heredocsFromLine: (name, file descriptor, chomp) per heredoc."""
     try:
-        words = _shell_words(line, raw_quotes=True, raw_escapes=True, skip_unset=True)
+        words = _shell_words(line, raw_quotes=True, raw_escapes=True)
     except _ShellError:
         return []  # BuildKit ignores the lexer's error here and finds no heredoc
     docs = []
@@ -561,8 +554,8 @@ def heredocs_in(line: str) -> list[tuple[str, int, bool]]:
             continue
         fd_text, dash, rest = m.groups()
         try:
-            names = _shell_words(rest, raw_quotes=False, raw_escapes=False, skip_unset=True)
-            raw = _shell_words(rest, raw_quotes=True, raw_escapes=False, skip_unset=True)
+            names = _shell_words(rest, raw_quotes=False, raw_escapes=False)
+            raw = _shell_words(rest, raw_quotes=True, raw_escapes=False)
         except _ShellError as e:
             raise BuildKitError(str(e)) from None
         if len(names) != 1:
