@@ -1,7 +1,7 @@
 """Deliberately broken passes, to prove the engine's guarantees.
 
 Loaded by the engine tests directly and by the CLI tests through
-``MSB_REFACTOR_EXTRA_PASSES=tests.broken_passes:Unparsable`` (the repository root on PYTHONPATH).
+``python -m tests.run_msb tests.broken_passes:Unparsable ARGS`` (``cli_helpers.msb(..., extra_passes=...)``).
 """
 
 from refactor.passes import SAFE, Pass

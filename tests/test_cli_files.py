@@ -171,13 +171,13 @@ def test_broken_pass_through_the_command_writes_nothing(tmp_path, broken, messag
     f = write(tmp_path / "Dockerfile", marked)
     ok = write(tmp_path / "ok" / "Dockerfile", SHELL_CMD)
     select = "--select=" + {"Unparsable": "TST001", "NeverConverges": "TST002", "Crashes": "TST003"}[broken]
-    env = {"MSB_REFACTOR_EXTRA_PASSES": f"tests.broken_passes:{broken}"}
-    p = msb("--write", select, f, env=env)
+    extra = f"tests.broken_passes:{broken}"
+    p = msb("--write", select, f, extra_passes=extra)
     assert p.returncode == 123
     assert f"{f}: internal error: " in p.err and message in p.err and "file left untouched" in p.err
     assert f.read_text() == marked
     # In a bulk run with the real passes too, the other file is still processed.
-    p = msb("--write", select, "--select=MSB001", f, ok, env=env)
+    p = msb("--write", select, "--select=MSB001", f, ok, extra_passes=extra)
     assert p.returncode == 123 and ok.read_text() == EXEC_CMD and f.read_text() == marked
     assert "2 files: 1 changed, 0 unchanged, 0 skipped, 1 failed" in p.err
 
@@ -223,8 +223,8 @@ def test_a_worker_that_dies_fails_only_its_file(tmp_path):
     for k in range(60):
         write(tmp_path / f"d{k:02d}" / "Dockerfile", SHELL_CMD)
     bad = write(tmp_path / "d30" / "Dockerfile", "# break me\n" + SHELL_CMD)
-    env = {"MSB_REFACTOR_EXTRA_PASSES": "tests.broken_passes:KillsWorker"}
-    p = msb("--write", "-j", "2", tmp_path, env=env, timeout=120)
+    extra = "tests.broken_passes:KillsWorker"
+    p = msb("--write", "-j", "2", tmp_path, extra_passes=extra, timeout=120)
     assert p.returncode == 123
     assert f"{bad}: internal error: the worker process died while processing this file" in p.err
     assert "60 files: 59 changed, 0 unchanged, 0 skipped, 1 failed" in p.err

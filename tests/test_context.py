@@ -65,10 +65,10 @@ def test_context_option_reaches_passes(tmp_path):
     write(tmp_path / "ctx" / "requirements.txt", "")
     f = write(tmp_path / "docker" / "Dockerfile", SHELL_CMD)
     write(tmp_path / "docker" / "go.sum", "")
-    env = {"MSB_REFACTOR_EXTRA_PASSES": "tests.broken_passes:ContextProbe"}
+    extra = "tests.broken_passes:ContextProbe"
 
     def probe(*args):
-        p = msb("--format", "json", "--select", "TST007", *args, f, env=env)
+        p = msb("--format", "json", "--select", "TST007", *args, f, extra_passes=extra)
         return json.loads(p.out)["files"][0]["notes"][0]["message"]
 
     assert probe() == f"root={tmp_path / 'docker'} lockfiles=go.sum"

@@ -33,7 +33,6 @@ pass on its Example and expects its Use instead.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
 import attrs
@@ -217,18 +216,17 @@ def fenced_code(section: str) -> str:
 # Modules under refactor/passes/, in the order passes run.
 PASS_MODULES: tuple[str, ...] = ("msb001_exec_form",)
 
-# Extra passes for testing or local experiments: "module:Class,module:Class".
-EXTRA_ENV = "MSB_REFACTOR_EXTRA_PASSES"
-
 _REGISTRY: list[type[Pass]] | None = None
+_EXTRA: list[type[Pass]] = []
 
 
-def _load_extra() -> list[type[Pass]]:
-    out = []
-    for spec in filter(None, (s.strip() for s in os.environ.get(EXTRA_ENV, "").split(","))):
-        mod, _, cls = spec.partition(":")
-        out.append(getattr(importlib.import_module(mod), cls))
-    return out
+def use_extra_passes(classes: Iterable[type[Pass]]) -> None:
+    """Register passes beyond ``PASS_MODULES`` for this process (tests and
+    local experiments call this before running; nothing is imported by name
+    from the environment)."""
+    global _REGISTRY
+    _EXTRA[:] = list(classes)
+    _REGISTRY = None
 
 
 def all_passes() -> list[type[Pass]]:
@@ -243,7 +241,7 @@ def all_passes() -> list[type[Pass]]:
             if len(classes) != 1:
                 raise RuntimeError(f"{mod.__name__} must define exactly one Pass class")
             found.append(classes[0])
-        found.extend(_load_extra())
+        found.extend(_EXTRA)
         codes = [c.code for c in found]
         if len(set(codes)) != len(codes):
             raise RuntimeError(f"duplicate pass codes: {codes}")
@@ -252,9 +250,8 @@ def all_passes() -> list[type[Pass]]:
 
 
 def reset_registry() -> None:
-    """Forget loaded passes (tests change EXTRA_ENV)."""
-    global _REGISTRY
-    _REGISTRY = None
+    """Forget loaded passes and any extra ones."""
+    use_extra_passes(())
 
 
 def by_code(code: str) -> type[Pass] | None:
@@ -296,5 +293,5 @@ def split_codes(values: Iterable[str] | None) -> list[str]:
 
 __all__ = [
     "Applicability", "SAFE", "unsafe", "Edit", "Note", "Decline", "Outcome", "PassContext", "Pass",
-    "all_passes", "by_code", "select", "split_codes", "doc_sections", "fenced_code", "SelectionError",
+    "all_passes", "use_extra_passes", "by_code", "select", "split_codes", "doc_sections", "fenced_code", "SelectionError",
 ]

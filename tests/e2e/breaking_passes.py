@@ -1,6 +1,6 @@
 """A pass that writes a rewrite which parses but does not build, for the
 `--verify` tests: the engine's checks accept it; only building shows it
-is wrong. Loaded with MSB_REFACTOR_EXTRA_PASSES=tests.e2e.breaking_passes:BreaksTheBuild."""
+is wrong. Loaded through tests.run_msb (cli_helpers.msb(..., extra_passes=...))."""
 
 from refactor.passes import SAFE, Pass
 from refactor.syntax.nodes import Run

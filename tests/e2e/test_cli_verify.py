@@ -48,7 +48,7 @@ def test_verify_refuses_to_write_a_rewrite_that_does_not_build(engine, tmp_path)
     dockerfile = dest / "Dockerfile"
     before = dockerfile.read_bytes()
     p = msb("--write", "--verify", "--select", "TST101", *selftest_args(app), dockerfile, timeout=1800,
-            env={"MSB_REFACTOR_EXTRA_PASSES": "tests.e2e.breaking_passes:BreaksTheBuild"})
+            extra_passes="tests.e2e.breaking_passes:BreaksTheBuild")
     print(p.err)
     assert p.returncode == 123
     assert f"{dockerfile}: verification failed: the rewrite does not build; not written" in p.err
@@ -56,5 +56,5 @@ def test_verify_refuses_to_write_a_rewrite_that_does_not_build(engine, tmp_path)
     assert dockerfile.read_bytes() == before  # nothing written
     # Without --verify the same rewrite passes the engine's own checks: only
     # building it shows that it is wrong.
-    dry = msb("--select", "TST101", dockerfile, env={"MSB_REFACTOR_EXTRA_PASSES": "tests.e2e.breaking_passes:BreaksTheBuild"})
+    dry = msb("--select", "TST101", dockerfile, extra_passes="tests.e2e.breaking_passes:BreaksTheBuild")
     assert dry.returncode == 0 and "+RUN exit 3" in dry.out
