@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from refactor import verify as v  # noqa: E402
-from refactor.corpus_apps import load_apps  # noqa: E402
+from tests.apps import load_apps  # noqa: E402
+from tests.images import bases_ready  # noqa: E402
 
 
 def mb(n: int | None) -> str:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     engine = v.pick_engine()
-    if isinstance(engine, v.BuildahEngine) and not engine.bases_ready():
+    if isinstance(engine, v.BuildahEngine) and not bases_ready(engine):
         print(f"no base images in {engine.store}: run `sudo scripts/make-bases.sh` first", file=sys.stderr)
         return 2
     apps = [a for a in load_apps() if not args.apps or a.name in args.apps]

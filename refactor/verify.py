@@ -1,8 +1,10 @@
 """Build a Dockerfile and its rewrite, run both, and compare them.
 
-This is what ``msb-refactor --verify`` calls, and what the end-to-end suite
-(tests/e2e) and ``bench/apps.py`` are built on. It knows nothing about the
-parser: it is a thin layer of subprocess calls around a container engine,
+This is what ``msb-refactor --verify`` calls (the end-to-end suite in
+tests/e2e and ``bench/apps.py`` build on it; their own helpers, such as
+looking for toolchains in an image, live in tests/images.py). It knows
+nothing about the parser: it is a thin layer of subprocess calls around a
+container engine,
 
 * ``docker`` when a Docker daemon answers, else
 * ``buildah`` (build) + ``podman`` (run, inspect) without any daemon, with
@@ -26,22 +28,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
-import stat
 import subprocess
 import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Iterable, Mapping, Sequence
+from typing import IO, Callable, Mapping, Sequence, TypeVar
 
 import attrs
 
 DEFAULT_STORE = Path("/var/lib/msb-refactor/oracle")
-#: the image every stand-in derives from; its presence means the bases exist
-SENTINEL_BASE = "localhost/debian:bookworm-slim"
 LOG_TAIL_CHARS = 6000
+T = TypeVar("T")
 
 
 class EngineUnavailable(RuntimeError):
@@ -85,19 +84,10 @@ class ImageReport:
     cmd: tuple[str, ...] | None = None
     workdir: str | None = None
     smoke: SmokeResult | None = None
-    forbidden: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def built(self) -> bool:
         return self.build.ok
-
-    @property
-    def runs_as_root(self) -> bool | None:
-        if not self.built:
-            return None
-        if self.uid is not None:
-            return self.uid == 0
-        return is_root_user(self.user or "")
 
 
 @attrs.frozen
@@ -143,8 +133,6 @@ class VerifyReport:
             )
             if img.smoke is not None:
                 lines.append(f"  smoke exit={img.smoke.exit_code} stdout={img.smoke.stdout.rstrip()!r}")
-            for name, paths in img.forbidden.items():
-                lines.append(f"  forbidden {name}: {', '.join(paths)}")
         if self.size_ratio is not None:
             lines.append(f"size ratio rewritten/original: {self.size_ratio:.3f}")
         if self.smoke_match is not None:
@@ -166,12 +154,6 @@ def human_size(n: int | None) -> str:
     raise AssertionError("unreachable")
 
 
-def is_root_user(user: str) -> bool:
-    """Config.User names root: "", "root", "0", "0:0", "root:staff", ..."""
-    name = user.split(":", 1)[0].strip()
-    return name in ("", "root", "0")
-
-
 def resolve_uid(user: str, passwd: str | None) -> int | None:
     """The uid a Config.User runs as, using the image's /etc/passwd for names."""
     name = user.split(":", 1)[0].strip()
@@ -184,30 +166,6 @@ def resolve_uid(user: str, passwd: str | None) -> int | None:
         if len(fields) >= 3 and fields[0] == name and fields[2].isdigit():
             return int(fields[2])
     return None
-
-
-def tool_pattern(name: str) -> re.Pattern[str]:
-    """Matches an executable's basename for a tool: gcc, gcc-12,
-    x86_64-linux-gnu-gcc-12, pip3.11, ..."""
-    return re.compile(rf"^(?:[a-z0-9_]+-linux-gnu-)?{re.escape(name)}(?:-?[0-9][0-9.]*)?$")
-
-
-def find_tools(entries: Iterable[tuple[str, int, bool]], names: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """entries: (path, mode, is_symlink). Executable files or symlinks in a
-    bin/ or sbin/ directory (/usr/bin, /usr/local/go/bin, node_modules/.bin,
-    ...) whose basename is one of names (see tool_pattern)."""
-    pats = {n: tool_pattern(n) for n in names}
-    found: dict[str, list[str]] = {}
-    for path, mode, is_link in entries:
-        if not (is_link or mode & 0o111):
-            continue
-        parent, _, base = path.rpartition("/")
-        if parent.rpartition("/")[2] not in ("bin", "sbin", ".bin"):
-            continue
-        for n, pat in pats.items():
-            if pat.match(base):
-                found.setdefault(n, []).append(path)
-    return {n: tuple(sorted(p)) for n, p in found.items()}
 
 
 def _tail(text: str, limit: int = LOG_TAIL_CHARS) -> str:
@@ -289,11 +247,16 @@ class Engine:
             err = f"[verify] timed out after {timeout}s"
         return SmokeResult(tuple(argv), rc, out, _tail(err), time.monotonic() - t0)
 
-    def filesystem_facts(self, tag: str, forbid: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], str | None]:
-        """(forbidden tools found, text of /etc/passwd) of an image."""
-        return self.export(tag, lambda stream: _tar_facts(stream, forbid))
+    def read_files(self, tag: str, in_dir: Callable[[Path], T], in_tar: Callable[[IO[bytes]], T]) -> T:
+        """Look at an image's filesystem: ``in_dir(root)`` when the engine can
+        mount it, else ``in_tar(stream)`` over an export of it."""
+        return self.export(tag, in_tar)
 
-    def export(self, tag: str, fn):
+    def passwd(self, tag: str) -> str | None:
+        """The text of the image's /etc/passwd (None without one)."""
+        return self.read_files(tag, passwd_in_dir, passwd_in_tar)
+
+    def export(self, tag: str, fn: Callable[[IO[bytes]], T]) -> T:
         """Call fn(tar stream) with the image's filesystem as a tar."""
         p = self._run([self.cli, "create", tag, "/msb-verify-not-run"], timeout=120)
         if p.returncode != 0:
@@ -312,9 +275,6 @@ class Engine:
     def remove(self, *tags: str) -> None:
         if tags:
             self._run([self.cli, "rmi", "-f", *tags], timeout=300)
-
-    def image_exists(self, tag: str) -> bool:
-        return self._run([self.cli, "image", "inspect", tag], timeout=60).returncode == 0
 
 
 class DockerEngine(Engine):
@@ -376,18 +336,15 @@ class BuildahEngine(Engine):
         flags = ["--network", "none", "--no-healthcheck"]
         return [*flags, "--pull=never"] if self.local_bases else flags
 
-    def filesystem_facts(self, tag, forbid):
+    def read_files(self, tag, in_dir, in_tar):
         # mounting the image (root) is much faster than streaming a tar of it
         p = self._run(["podman", "image", "mount", tag], timeout=120)
         if p.returncode != 0:
-            return super().filesystem_facts(tag, forbid)
+            return super().read_files(tag, in_dir, in_tar)
         try:
-            return _dir_facts(Path(p.stdout.strip()), forbid)
+            return in_dir(Path(p.stdout.strip()))
         finally:
             self._run(["podman", "image", "unmount", tag], timeout=120)
-
-    def bases_ready(self) -> bool:
-        return self.local_bases and self.image_exists(SENTINEL_BASE)
 
     @staticmethod
     def available() -> bool:
@@ -411,47 +368,35 @@ def pick_engine(prefer: str | None = None) -> Engine:
 # -------------------------------------------------------------- inspection
 
 
-def _tar_facts(stream: IO[bytes], forbid: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], str | None]:
-    entries = []
-    passwd = None
+def passwd_in_tar(stream: IO[bytes]) -> str | None:
+    """/etc/passwd from a tar of an image's filesystem."""
     with tarfile.open(fileobj=stream, mode="r|") as tar:
         for m in tar:
-            name = m.name[2:] if m.name.startswith("./") else m.name
-            path = "/" + name.lstrip("/")
-            if path == "/etc/passwd" and m.isfile():
+            if m.name.removeprefix("./").lstrip("/") == "etc/passwd" and m.isfile():
                 f = tar.extractfile(m)
-                passwd = f.read().decode("utf-8", "replace") if f else None
-            if m.isfile() or m.issym() or m.islnk():
-                entries.append((path, m.mode, m.issym() or m.islnk()))
-    return find_tools(entries, forbid), passwd
+                return f.read().decode("utf-8", "replace") if f else None
+    return None
 
 
-def _dir_facts(root: Path, forbid: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], str | None]:
-    """_tar_facts for an image mounted at root (symlinks are never followed)."""
-    entries = []
-    for dirpath, _dirs, files in os.walk(root):
-        if os.path.basename(dirpath) not in ("bin", "sbin", ".bin"):
-            continue
-        rel = "/" + os.path.relpath(dirpath, root)
-        for f in files:
-            st = os.lstat(os.path.join(dirpath, f))
-            entries.append((f"{rel}/{f}", st.st_mode, stat.S_ISLNK(st.st_mode)))
-    passwd_path = root / "etc" / "passwd"
-    passwd = None
-    if not (root / "etc").is_symlink() and passwd_path.is_file() and not passwd_path.is_symlink():
-        passwd = passwd_path.read_text(errors="replace")
-    return find_tools(entries, forbid), passwd
+def passwd_in_dir(root: Path) -> str | None:
+    """/etc/passwd of an image mounted at root (never through a symlink:
+    it would resolve on the host)."""
+    path = root / "etc" / "passwd"
+    if (root / "etc").is_symlink() or path.is_symlink() or not path.is_file():
+        return None
+    return path.read_text(errors="replace")
 
 
 def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
              smoke_cmd: Sequence[str] | None, smoke_env: Mapping[str, str] | None,
-             forbid: Sequence[str], run_timeout: float) -> ImageReport:
+             run_timeout: float) -> ImageReport:
     if not build.ok:
         return ImageReport(label=label, tag=tag, build=build)
     info = engine.inspect(tag)
     cfg = info.get("Config") or {}
     user = cfg.get("User") or ""
-    forbidden, passwd = engine.filesystem_facts(tag, forbid)
+    # A named user is resolved through the image's own /etc/passwd.
+    passwd = engine.passwd(tag) if user.split(":", 1)[0].strip() not in ("", "root") else None
     smoke = None
     if smoke_cmd is not None or smoke_env:
         smoke = engine.run(tag, smoke_cmd or (), smoke_env, timeout=run_timeout)
@@ -462,7 +407,7 @@ def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
         entrypoint=tuple(ep) if ep is not None else None,
         cmd=tuple(cmd) if cmd is not None else None,
         workdir=cfg.get("WorkingDir") or "",
-        smoke=smoke, forbidden=forbidden,
+        smoke=smoke,
     )
 
 
@@ -473,7 +418,7 @@ def verify(
     smoke_cmd: Sequence[str] | None = None,
     *,
     smoke_env: Mapping[str, str] | None = None,
-    forbid: Sequence[str] = (),
+    original_text: str | None = None,
     engine: Engine | None = None,
     tags: tuple[str, str] | None = None,
     keep_images: bool = False,
@@ -486,28 +431,33 @@ def verify(
 
     smoke_cmd: arguments after the image, as in `docker run IMAGE ARGS` (they
     replace CMD, ENTRYPOINT stays); [] runs the image's default command. With
-    neither smoke_cmd nor smoke_env nothing is run. forbid: tool names (gcc,
-    pip, ...) to look for among the executables of each image. The images are
-    removed afterwards unless keep_images (then `tags` gives stable names, and
-    their layers serve as a build cache for the next run).
+    neither smoke_cmd nor smoke_env nothing is run. original_text: build this
+    text as the original instead of the file (standard input, whose name is
+    `original`); `<original>.dockerignore` still applies to both. The images
+    are removed afterwards unless keep_images (then `tags` gives stable names,
+    and their layers serve as a build cache for the next run).
     """
     engine = engine or pick_engine()
     original, context = Path(original).resolve(), Path(context).resolve()
     if tags is None:
-        h = hashlib.sha256(f"{original}\0{rewritten_text}".encode()).hexdigest()[:12]
+        h = hashlib.sha256(f"{original}\0{original_text}\0{rewritten_text}".encode()).hexdigest()[:12]
         tags = (f"localhost/msb-verify/{h}:original", f"localhost/msb-verify/{h}:rewritten")
     with tempfile.TemporaryDirectory(prefix="msb-verify-") as tmp:
-        rewritten = Path(tmp) / "Dockerfile.rewritten"
-        rewritten.write_text(rewritten_text)
+        files = {"rewritten": rewritten_text} if original_text is None else \
+            {"original": original_text, "rewritten": rewritten_text}
         own_ignore = original.with_name(original.name + ".dockerignore")
-        if own_ignore.is_file():  # BuildKit reads <Dockerfile>.dockerignore first
-            shutil.copyfile(own_ignore, Path(tmp) / "Dockerfile.rewritten.dockerignore")
+        for label, text in files.items():
+            (Path(tmp) / f"Dockerfile.{label}").write_bytes(text.encode("utf-8"))
+            if own_ignore.is_file():  # BuildKit reads <Dockerfile>.dockerignore first
+                shutil.copyfile(own_ignore, Path(tmp) / f"Dockerfile.{label}.dockerignore")
+        original_file = original if original_text is None else Path(tmp) / "Dockerfile.original"
         reports = []
         try:
-            for label, df, tag in (("original", original, tags[0]), ("rewritten", rewritten, tags[1])):
+            for label, df, tag in (("original", original_file, tags[0]),
+                                   ("rewritten", Path(tmp) / "Dockerfile.rewritten", tags[1])):
                 b = engine.build(df, context, tag, no_cache=no_cache, timeout=build_timeout)
                 reports.append(describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env,
-                                        forbid=forbid, run_timeout=run_timeout))
+                                        run_timeout=run_timeout))
         finally:
             if not keep_images:
                 engine.remove(*tags)

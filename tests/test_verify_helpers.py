@@ -1,4 +1,5 @@
-"""The pure parts of refactor.verify and refactor.corpus_apps (no engine)."""
+"""The pure parts of refactor.verify and of the test helpers built on it,
+tests/images.py and tests/apps.py (no engine needed)."""
 
 import io
 import tarfile
@@ -6,7 +7,8 @@ import tarfile
 import pytest
 
 from refactor import verify as v
-from refactor.corpus_apps import APPS_DIR, load_app, load_apps
+from tests import images
+from tests.apps import APPS_DIR, load_app, load_apps
 
 REQUIRED_APPS = {
     "go-stdlib", "go-cmd", "node-server", "node-typescript", "static-frontend",
@@ -20,7 +22,7 @@ REQUIRED_APPS = {
     ("nonroot", False), ("65532:65532", False), ("node", False), ("1000", False),
 ])
 def test_is_root_user(user, root):
-    assert v.is_root_user(user) is root
+    assert images.is_root_user(user) is root
 
 
 PASSWD = "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\nevil:x:0:0::/:/bin/sh\n"
@@ -41,7 +43,7 @@ def test_resolve_uid(user, uid):
     ("cc", "cc", True), ("cc", "gcc", False), ("npm", "npm", True),
 ])
 def test_tool_pattern(name, base, hit):
-    assert bool(v.tool_pattern(name).match(base)) is hit
+    assert bool(images.tool_pattern(name).match(base)) is hit
 
 
 def test_find_tools_needs_executables():
@@ -54,7 +56,7 @@ def test_find_tools_needs_executables():
         ("/app/node_modules/.bin/pip", 0o777, True),
         ("/usr/bin/python3.11", 0o755, False),
     ]
-    assert v.find_tools(entries, ["gcc", "cc", "pip"]) == {
+    assert images.find_tools(entries, ["gcc", "cc", "pip"]) == {
         "gcc": ("/usr/bin/gcc-12",), "cc": ("/usr/bin/cc",), "pip": ("/app/node_modules/.bin/pip",)}
 
 
@@ -68,9 +70,11 @@ def test_tar_facts_reads_passwd_and_tools():
             ti.size, ti.mode = len(data), mode
             tar.addfile(ti, io.BytesIO(data))
     buf.seek(0)
-    forbidden, passwd = v._tar_facts(buf, ["pip", "gcc"])
+    forbidden, passwd = images.tar_facts(buf, ["pip", "gcc"])
     assert forbidden == {"pip": ("/usr/local/bin/pip",), "gcc": ("/.bin/gcc",)}
     assert passwd == PASSWD
+    buf.seek(0)
+    assert v.passwd_in_tar(buf) == PASSWD  # what --verify reads to resolve a user's uid
 
 
 def test_report_properties():
@@ -80,7 +84,7 @@ def test_report_properties():
     b = v.ImageReport("rewritten", "t:b", ok, size=250, user="nonroot", uid=65532, smoke=smoke)
     r = v.VerifyReport("buildah", a, b)
     assert r.ok and r.smoke_match and r.size_ratio == 0.25
-    assert a.runs_as_root and not b.runs_as_root
+    assert images.runs_as_root(a) and not images.runs_as_root(b)
     other = v.SmokeResult((), 0, "bye\n", "", 0.1)
     assert not v.VerifyReport("buildah", a, v.ImageReport("rewritten", "t:b", ok, size=1, smoke=other)).ok
     hung = v.SmokeResult((), -1, "", "timed out", 60.0)
@@ -131,9 +135,18 @@ def test_dir_facts_matches_tar_facts(tmp_path):
     (tmp_path / "usr" / "share").mkdir()
     (tmp_path / "usr" / "share" / "gcc").write_text("")
     (tmp_path / "usr" / "share" / "gcc").chmod(0o755)  # executable, but not in a bin/ dir
-    forbidden, passwd = v._dir_facts(tmp_path, ["pip", "gcc"])
+    forbidden, passwd = images.dir_facts(tmp_path, ["pip", "gcc"])
     assert forbidden == {"pip": ("/usr/local/bin/pip", "/usr/local/bin/pip3.11")}
     assert passwd == PASSWD
+    assert v.passwd_in_dir(tmp_path) == PASSWD
+
+
+def test_passwd_is_never_read_through_a_symlink(tmp_path):
+    """In a mounted image an absolute symlink would resolve on the host."""
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").symlink_to("/etc/passwd")
+    assert v.passwd_in_dir(tmp_path) is None
+    assert v.passwd_in_dir(tmp_path / "missing") is None
 
 
 def test_rewritten_tool_mode_uses_the_engine(tmp_path):

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from refactor import verify as v
+from tests.images import bases_ready
 
 SETUP_HINT = "create them with `sudo scripts/make-bases.sh` (or `.ci/e2e-setup.sh`, which also installs buildah)"
 
@@ -26,6 +27,6 @@ def engine() -> v.Engine:
     except v.EngineUnavailable as e:
         _unavailable(f"{e}: install buildah and podman (apt-get install buildah podman runc) "
                      "or start a Docker daemon")
-    if isinstance(eng, v.BuildahEngine) and not eng.bases_ready():
+    if isinstance(eng, v.BuildahEngine) and not bases_ready(eng):
         _unavailable(f"local base images are missing from {eng.store}: {SETUP_HINT}")
     return eng

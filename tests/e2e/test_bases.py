@@ -4,7 +4,7 @@ manager and the nonroot user (see scripts/make-bases.sh, docs/e2e.md)."""
 
 import pytest
 
-from refactor import verify as v
+from tests.images import image_facts
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def test_distroless_base(engine, variant):
             assert cfg.get("User") == "65532:65532"
             assert cfg.get("WorkingDir") == "/home/nonroot"
         wanted = RUNTIME.get(variant)
-        found, passwd = engine.filesystem_facts(image, NO_SHELL_OR_PM + ([wanted] if wanted else []))
+        found, passwd = image_facts(engine, image, NO_SHELL_OR_PM + ([wanted] if wanted else []))
         assert "nonroot:x:65532:65532:" in passwd
         if wanted:
             assert found.pop(wanted), f"{image} has no {wanted}"

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from refactor.corpus_apps import APPS_DIR, load_app
+from tests.apps import APPS_DIR, load_app
 from tests.cli_helpers import msb
 
 pytestmark = pytest.mark.e2e

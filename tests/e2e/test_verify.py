@@ -5,7 +5,8 @@ builds but behaves differently."""
 import pytest
 
 from refactor import verify as v
-from refactor.corpus_apps import APPS_DIR, load_app
+from tests.apps import APPS_DIR, load_app
+from tests.images import image_exists
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,7 @@ def test_broken_rewrite_reports_build_failure(engine):
     assert "rewritten: BUILD FAILED" in report.summary()
     # nothing is left behind: no image under the default names, no working
     # container of the failed build
-    assert not engine.image_exists(report.original.tag)
+    assert not image_exists(engine, report.original.tag)
     assert working_containers(engine) - before == set()
 
 

@@ -1,4 +1,5 @@
-"""The sample applications under corpus/apps/<name>/ and their app.toml.
+"""The sample applications under corpus/apps/<name>/ and their app.toml
+(test and benchmark code: not part of the shipped package).
 
 Each app has a naive single-stage ``Dockerfile``, a hand-written multi-stage
 ``Dockerfile.reference`` and an ``app.toml``::
