@@ -615,14 +615,14 @@ def _sub_app():
     @app.command("explain")
     def explain(code: str = typer.Argument(..., help="A pass code (MSB001) or name.")):
         """Print one pass's documentation."""
-        from .docs import render_pass
         from .passes import by_code
+        from .report import pass_page
 
         cls = by_code(code)
         if cls is None:
             sys.stderr.write(f"msb-refactor: error: unknown pass {code!r} (see `msb-refactor rules`)\n")
             raise typer.Exit(EXIT_USAGE)
-        typer.echo(render_pass(cls, header=False), nl=False)
+        typer.echo(pass_page(cls), nl=False)
 
     @app.command("parse")
     def parse_cmd(

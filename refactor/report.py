@@ -1,4 +1,5 @@
-"""Machine-readable reports: ``--format json`` and ``--format sarif``."""
+"""Reports: ``--format json``, ``--format sarif``, and a pass's page
+(``msb-refactor explain``, SARIF rule help, docs/passes/ via scripts/gen_docs.py)."""
 
 from __future__ import annotations
 
@@ -41,10 +42,20 @@ def to_json(results: Sequence[FileResult], summary: dict) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def pass_page(cls) -> str:
+    """A pass's documentation as Markdown: its docstring sections under a title."""
+    from .passes import SECTIONS, doc_sections
+
+    sections = doc_sections(cls)
+    out = [f"# {cls.code}: {cls.name}\n"]
+    for name in SECTIONS:
+        out.append(f"\n## {name}\n\n{sections[name].strip()}\n")
+    return "".join(out)
+
+
 def to_sarif(results: Sequence[FileResult], passes) -> str:
     """SARIF 2.1.0: one result per change (warning) and per failure (error)."""
     from . import __version__
-    from .docs import render_pass
     from .passes import doc_sections
 
     rules = []
@@ -57,7 +68,7 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
             "shortDescription": {"text": cls.summary()},
             "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
             "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "),
-                     "markdown": render_pass(cls, header=False)},
+                     "markdown": pass_page(cls)},
             "defaultConfiguration": {"level": "warning"},
         })
     out = []
