@@ -818,6 +818,40 @@ class Dockerfile:
         return self.with_body(self.body + new)
 
 
+    # -- builders: new nodes in this file's style (refactor.syntax.build) -----
+
+    def instructions_from(self, text: str) -> tuple[BodyNode, ...]:
+        from . import build
+
+        return build.instructions_from(text, self.style)
+
+    def blank_line(self) -> BlankLine:
+        from . import build
+
+        return build.blank_line(self.style)
+
+    def comment(self, text: str) -> Comment:
+        from . import build
+
+        return build.comment(text, self.style)
+
+    def make_from(self, image: str, alias: str | None = None, platform: str | None = None) -> From:
+        from . import build
+
+        return build.make_from(image, alias, platform, self.style)
+
+    def exec_form(self, keyword: str, words: Sequence[str]) -> Instruction:
+        from . import build
+
+        return build.exec_form(keyword, words, self.style)
+
+    def make_copy(self, sources: Sequence[str], dest: str, from_: str | None = None, chown: str | None = None,
+                  chmod: str | None = None, link: bool = False) -> Copy:
+        from . import build
+
+        return build.make_copy(sources, dest, from_, chown, chmod, link, self.style)
+
+
 def _with_newline(node, newline: str):
     if isinstance(node, Instruction):
         if node.heredoc_bodies:
