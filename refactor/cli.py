@@ -1,4 +1,4 @@
-"""The ``msb-refactor`` command.
+"""The ``msb-refactor`` command: reading the command line, and dispatch.
 
     msb-refactor [OPTIONS] PATH...     dry run: a diff per file that would change
     msb-refactor rules                 list the passes
@@ -8,18 +8,21 @@
 Exit codes: 0 success (a dry run that shows diffs included), 1 ``--check``
 found files that would change, 2 usage error, 123 some file failed.
 
-Heavy modules (typer, the parser, multiprocessing) are imported only when
-needed, so a single-file run starts quickly.
+The options are declared once, in ``refactor.options.OPTIONS``; both readers
+of the main command's line are built from that table: ``fast_args`` (no
+typer: a plain run starts quickly) and the typer command (help, version,
+usage errors). The work itself is ``refactor.app.execute``.
 """
 
-
+from __future__ import annotations
 
 import os
 import sys
-import time
-from typing import List, Optional
+from typing import Callable, List, Optional
 
-EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 123
+from .app import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .options import OPTIONS, PATHS_HELP, SETTINGS, Option, unset_settings
+
 SUBCOMMANDS = ("rules", "explain", "parse")
 
 
@@ -47,544 +50,212 @@ def main(argv: Optional[List[str]] = None) -> None:
 def _dispatch(args: List[str]) -> None:
     settings = fast_args(args)
     if settings is not None:
-        try:
-            code = execute(settings)
-        except UsageError as e:
-            raise _usage(str(e)) from None
-        sys.exit(code)
-    if args and args[0] in SUBCOMMANDS:
-        app = _sub_app()
-        args_for = args
-    else:
-        app = _main_app()
-        args_for = args
+        sys.exit(run_settings(settings))
+    app = _sub_app() if args and args[0] in SUBCOMMANDS else _main_app()
     try:
-        app(args=args_for, prog_name="msb-refactor", standalone_mode=True)
+        app(args=args, prog_name="msb-refactor", standalone_mode=True)
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
         sys.exit(code)
 
 
-# -- the main command -----------------------------------------------------------
+def run_settings(settings: dict) -> int:
+    """Run the main command; a usage error is printed and gives exit 2."""
+    from .app import UsageError, execute
 
-# The main command's options for the fast path: flag -> (setting, kind).
-# kinds: bool (sets True), neg (sets False), value, multi (repeatable),
-# int, count. tests/test_cli_args.py checks this table against the typer
-# app, so both read every command line the same way.
-FAST_OPTIONS = {
-    "--write": ("write", "bool"), "-w": ("write", "bool"),
-    "--check": ("check", "bool"),
-    "--format": ("fmt", "value"),
-    "--select": ("select", "multi"),
-    "--ignore": ("ignore", "multi"),
-    "--unsafe-fixes": ("unsafe_fixes", "bool"), "--no-unsafe-fixes": ("unsafe_fixes", "neg"),
-    "--context": ("context", "value"),
-    "--exclude": ("exclude", "multi"),
-    "--stdin-filename": ("stdin_filename", "value"),
-    "-j": ("jobs", "int"), "--jobs": ("jobs", "int"),
-    "-q": ("quiet", "bool"), "--quiet": ("quiet", "bool"),
-    "-v": ("verbose", "count"), "--verbose": ("verbose", "count"),
-    "--config": ("config", "value"),
-    "--no-config": ("no_config", "bool"),
-    "--buildkit-syntax": ("buildkit_syntax", "bool"), "--no-buildkit-syntax": ("buildkit_syntax", "neg"),
-    "--color": ("color", "value"),
-    "--verify": ("verify", "bool"),
-    "--verify-cmd": ("verify_cmd", "value"),
-    "--verify-env": ("verify_env", "multi"),
-}
-_CHOICES = {"fmt": ("text", "json", "sarif"), "color": ("auto", "always", "never")}
+    try:
+        return execute(settings)
+    except UsageError as e:
+        sys.stderr.write(f"msb-refactor: error: {e}\n")
+        return EXIT_USAGE
 
 
-def default_settings() -> dict:
-    return dict(paths=[], write=False, check=False, fmt=None, select=None, ignore=None, unsafe_fixes=None,
-                context=None, exclude=None, stdin_filename=None, jobs=None, quiet=False, verbose=0, config=None,
-                no_config=False, buildkit_syntax=None, color=None, verify=False, verify_cmd=None,
-                verify_env=None)
+# -- the fast reader -------------------------------------------------------------
+
+def _fast_table() -> dict:
+    """flag -> (dest, action): True / False (a flag or switch), "count", or
+    the kind of value it takes; "typer" for what only typer does."""
+    table: dict = {}
+    for o in OPTIONS:
+        action = {"flag": True, "switch": True, "count": "count", "version": "typer"}.get(o.kind, o.kind)
+        for flag in o.flags:
+            table[flag] = (o.dest, action)
+        for flag in o.off_flags:
+            table[flag] = (o.dest, False)
+    return table
+
+
+FAST_OPTIONS = _fast_table()
+_CHOICES = {o.dest: o.choices for o in OPTIONS if o.choices}
 
 
 def fast_args(args: List[str]) -> Optional[dict]:
-    """Settings for a plain run, or None when typer should read ``args``."""
-    s = default_settings()
+    """Settings for a plain run, or None when typer should read ``args``
+    (help, version, a subcommand, or anything it would refuse).
+
+    It reads a command line as click does: options anywhere among the
+    paths, ``--`` ends them, ``--opt=value`` or ``--opt value``, short
+    options clustered (``-vq``, ``-wj2``) with a value option taking the
+    rest of the cluster or the next argument, values never checked for a
+    leading ``-``, and only the last value of an option given twice
+    checked. tests/test_cli_args.py holds the two readers to the same
+    reading of every command line.
+    """
+    if args and args[0] in SUBCOMMANDS:
+        return None
+    s = unset_settings()
     i, n = 0, len(args)
     only_paths = False
     while i < n:
         a = args[i]
         i += 1
         if only_paths or a == "-" or not a.startswith("-"):
-            if not s["paths"] and not only_paths and a in SUBCOMMANDS:
-                return None
             s["paths"].append(a)
             continue
         if a == "--":
             only_paths = True
             continue
-        value = None
-        if a.startswith("--") and "=" in a:
-            a, value = a.split("=", 1)
-        elif not a.startswith("--") and len(a) > 2:
-            if a[:2] == "-j":
-                a, value = "-j", a[2:]
-            elif set(a[1:]) <= {"v", "q", "w"}:  # bundled short flags: -vv, -qw
-                args = args[:i] + [f"-{c}" for c in a[1:]] + args[i:]
-                n = len(args)
-                continue
-            else:
+        if a.startswith("--"):
+            name, eq, value = a.partition("=")
+            spec = FAST_OPTIONS.get(name)
+            if spec is None:
                 return None
-        spec = FAST_OPTIONS.get(a)
-        if spec is None:
-            return None
-        dest, kind = spec
-        if kind in ("bool", "neg", "count"):
-            if value is not None:
+            given = value if eq else None
+            if spec[1] in ("value", "int", "multi") and given is None:
+                if i >= n:
+                    return None
+                given, i = args[i], i + 1
+            if not _apply(s, spec, given):
                 return None
-            s[dest] = (s[dest] + 1) if kind == "count" else (kind == "bool")
             continue
-        if value is None:
-            if i >= n:
+        # A cluster of short options: each letter an option; one that takes
+        # a value takes the rest of the cluster, or else the next argument.
+        k = 1
+        while k < len(a):
+            spec = FAST_OPTIONS.get("-" + a[k])
+            if spec is None:
                 return None
-            value = args[i]
-            i += 1
-        if kind == "int":
-            if not value.isdigit() or int(value) < 1:
+            k += 1
+            given = None
+            if spec[1] in ("value", "int", "multi"):
+                if k < len(a):
+                    given, k = a[k:], len(a)
+                elif i < n:
+                    given, i = args[i], i + 1
+                else:
+                    return None
+            if not _apply(s, spec, given):
                 return None
-            s[dest] = int(value)
-        elif kind == "multi":
-            s[dest] = (s[dest] or []) + [value]
-        else:
-            if dest in _CHOICES and value not in _CHOICES[dest]:
+    # Values are checked once all are read: `--color bad --color auto` is good.
+    for dest, choices in _CHOICES.items():
+        if s[dest] is not None and s[dest] not in choices:
+            return None
+    for dest in _INTS:
+        if s[dest] is not None:
+            # Plain digits only: typer also takes "+3", " 4" or "2.0", and
+            # reads them itself (its coercion rules are its own).
+            if not (s[dest].isascii() and s[dest].isdigit()) or int(s[dest]) < 1:
                 return None
-            s[dest] = value
+            s[dest] = int(s[dest])
     return s
 
 
+_INTS = tuple(o.dest for o in OPTIONS if o.kind == "int")
 
-def _main_app():
-    import enum
+
+def _apply(s: dict, spec: tuple, value: Optional[str]) -> bool:
+    """Set one option (values as given); False when typer would refuse it."""
+    dest, action = spec
+    if action == "typer":
+        return False
+    if action in (True, False, "count"):
+        if value is not None:  # --write=x: a flag takes no value
+            return False
+        s[dest] = s[dest] + 1 if action == "count" else action
+    elif action == "multi":
+        s[dest] = (s[dest] or []) + [value]
+    else:
+        s[dest] = value
+    return True
+
+
+# -- the typer command -------------------------------------------------------------
+
+EPILOG = ("Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
+          "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
+          "1 --check found changes, 2 usage error, 123 a file failed.")
+
+
+def _main_app(run: Optional[Callable[[dict], int]] = None):
+    """The main command as a typer app, its parameters made from OPTIONS.
+    ``run`` gets the settings (default: ``run_settings``)."""
+    import inspect
 
     import typer
 
-    class Format(str, enum.Enum):
-        text = "text"
-        json = "json"
-        sarif = "sarif"
+    parameters = [inspect.Parameter(
+        "paths", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[List[str]],
+        default=typer.Argument(None, metavar="PATH", show_default=False, help=PATHS_HELP))]
+    for option in OPTIONS:
+        annotation, default = _typer_parameter(option, typer)
+        parameters.append(inspect.Parameter(option.dest, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                                            default=default))
 
-    class Color(str, enum.Enum):
-        auto = "auto"
-        always = "always"
-        never = "never"
+    def command(**given):
+        settings = unset_settings()
+        settings["paths"] = list(given["paths"] or [])
+        for option in SETTINGS:
+            value = given[option.dest]
+            if option.kind == "multi":
+                value = list(value) if value else None
+            elif option.choices and value is not None:
+                value = value.value  # the Enum typer made of the choices
+            settings[option.dest] = value
+        raise typer.Exit((run or run_settings)(settings))
 
+    command.__signature__ = inspect.Signature(parameters)
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    command.__doc__ = "Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."
     app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
-
-    def _version(value: bool):
-        if value:
-            from . import __version__
-
-            typer.echo(f"msb-refactor {__version__}")
-            raise typer.Exit(0)
-
-    @app.command(epilog="Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
-                        "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
-                        "1 --check found changes, 2 usage error, 123 a file failed.")
-    def run(
-        paths: List[str] = typer.Argument(None, metavar="PATH", show_default=False,
-                                          help="Dockerfiles or directories to search; `-` reads standard input."),
-        write: bool = typer.Option(False, "--write", "-w", help="Apply the changes to the files (atomically)."),
-        check: bool = typer.Option(False, "--check", help="Show no diff; exit 1 if any file would change."),
-        fmt: Optional[Format] = typer.Option(None, "--format", help="Output: text (diffs), json, or sarif."),
-        select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES",
-                                                   help="Run only these passes (codes or prefixes, comma-separated)."),
-        ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES",
-                                                   help="Do not run these passes (codes or prefixes)."),
-        unsafe_fixes: Optional[bool] = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes",
-                                                    help="Also apply edits marked unsafe.", show_default=False),
-        context: Optional[str] = typer.Option(None, "--context", metavar="DIR",
-                                              help="Build context directory (default: each Dockerfile's directory)."),
-        exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB",
-                                                    help="Leave out paths matching this gitignore-style pattern."),
-        stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH",
-                                                     help="Name of the file read from `-` (messages, config, context)."),
-        jobs: Optional[int] = typer.Option(None, "-j", "--jobs", min=1, help="Parallel processes (default: all cores)."),
-        quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only errors (and diffs in a dry run)."),
-        verbose: int = typer.Option(0, "-v", "--verbose", count=True, show_default=False,
-                                    help="Also print notes, what discovery skipped, and applied changes."),
-        config: Optional[str] = typer.Option(None, "--config", metavar="FILE",
-                                             help="Read settings from this file instead of searching for one."),
-        no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
-        buildkit_syntax: Optional[bool] = typer.Option(
-            None, "--buildkit-syntax/--no-buildkit-syntax", show_default=False,
-            help="Allow passes to introduce BuildKit-only syntax (heredocs, RUN --mount, COPY --link) in files "
-                 "without a `# syntax=` line."),
-        color: Optional[Color] = typer.Option(None, "--color", help="Colour diffs: auto (on a terminal), always, never."),
-        verify: bool = typer.Option(False, "--verify",
-                                    help="Build the original and the rewrite (docker or buildah) and compare them; "
-                                         "a rewrite that does not build is not written."),
-        verify_cmd: Optional[str] = typer.Option(None, "--verify-cmd", metavar="CMD",
-                                                 help="With --verify: run CMD in both images and compare the output."),
-        verify_env: Optional[List[str]] = typer.Option(None, "--verify-env", metavar="KEY=VALUE",
-                                                       help="With --verify: set this variable for the smoke run "
-                                                            "(repeatable); alone, runs the image's own command."),
-        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                     help="Print the version and exit."),
-    ):
-        """Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."""
-        settings = dict(paths=list(paths or []), write=write, check=check, fmt=fmt.value if fmt else None,
-                        select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, context=context, exclude=exclude,
-                        stdin_filename=stdin_filename, jobs=jobs, quiet=quiet, verbose=verbose, config=config,
-                        no_config=no_config, buildkit_syntax=buildkit_syntax, color=color.value if color else None,
-                        verify=verify, verify_cmd=verify_cmd, verify_env=verify_env)
-        try:
-            code = execute(settings)
-        except UsageError as e:
-            raise _usage(str(e)) from None
-        raise typer.Exit(code)
-
+    app.command(epilog=EPILOG)(command)
     return app
 
 
-class UsageError(Exception):
-    pass
+def _typer_parameter(option: Option, typer):
+    """(annotation, typer.Option) for one row of the table."""
+    flags, kind, text = option.flags, option.kind, option.help
+    if kind == "flag":
+        return bool, typer.Option(False, *flags, help=text)
+    if kind == "switch":
+        return Optional[bool], typer.Option(None, f"{flags[0]}/{option.off_flags[0]}", help=text,
+                                            show_default=False)
+    if kind == "count":
+        return int, typer.Option(0, *flags, count=True, show_default=False, help=text)
+    if kind == "int":
+        return Optional[int], typer.Option(None, *flags, min=1, metavar=option.metavar, help=text)
+    if kind == "multi":
+        return Optional[List[str]], typer.Option(None, *flags, metavar=option.metavar, help=text)
+    if kind == "value" and option.choices:
+        import enum
+
+        choice = enum.Enum(option.dest.title(), {c: c for c in option.choices}, type=str)
+        return Optional[choice], typer.Option(None, *flags, help=text)
+    if kind == "value":
+        return Optional[str], typer.Option(None, *flags, metavar=option.metavar, help=text)
+    if kind == "version":
+        return bool, typer.Option(False, *flags, callback=_print_version, is_eager=True, help=text)
+    raise AssertionError(f"{option.dest}: unknown kind {kind!r}")
 
 
-def _usage(message: str):
-    sys.stderr.write(f"msb-refactor: error: {message}\n")
-    return SystemExit(EXIT_USAGE)
+def _print_version(value: bool) -> None:
+    if value:
+        import typer
 
+        from . import __version__
 
-def execute(s: dict) -> int:
-    """Run the main command with parsed options; returns the exit code."""
-    from .config import ConfigError, find_config, load_config
-    from .passes import SelectionError, select, split_codes
-    from .runner import Mode, Options, default_jobs
-
-    paths: list[str] = s["paths"]
-    if not paths:
-        raise UsageError("no PATH given (try `msb-refactor .` or `msb-refactor --help`)")
-    if s["write"] and s["check"]:
-        raise UsageError("--write and --check cannot be used together")
-    if s["stdin_filename"] is not None and "-" not in paths:
-        raise UsageError("--stdin-filename needs `-` among the paths")
-    if paths.count("-") > 1:
-        raise UsageError("`-` (standard input) can be given once")
-    for p in paths:
-        if p != "-" and not os.path.lexists(p):
-            raise UsageError(f"path does not exist: {p}")
-
-    cfg: dict = {}
-    cfg_path = None
-    if not s["no_config"]:
-        try:
-            if s["config"]:
-                from pathlib import Path
-
-                cfg_path = Path(s["config"])
-                if not cfg_path.is_file():
-                    raise UsageError(f"--config: no such file: {s['config']}")
-            else:
-                first = next((p for p in paths if p != "-"), None)
-                start = first if first is not None else (os.path.dirname(s["stdin_filename"] or "") or ".")
-                cfg_path = find_config(start)
-            if cfg_path is not None:
-                cfg = load_config(cfg_path)
-        except ConfigError as e:
-            raise UsageError(str(e)) from None
-
-    def pick(name: str, key: str, default):
-        v = s.get(name)
-        if v is None or v == []:
-            return cfg.get(key, default)
-        return v
-
-    fmt = pick("fmt", "format", "text")
-    if fmt not in ("text", "json", "sarif"):
-        raise UsageError(f"format must be text, json or sarif, not {fmt!r}")
-    color = pick("color", "color", "auto")
-    if color not in ("auto", "always", "never"):
-        raise UsageError(f"color must be auto, always or never, not {color!r}")
-    unsafe_fixes = bool(pick("unsafe_fixes", "unsafe-fixes", False))
-    buildkit_syntax = bool(pick("buildkit_syntax", "buildkit-syntax", False))
-    context = pick("context", "context", None)
-    if context is not None and not os.path.isdir(context):
-        raise UsageError(f"--context: not a directory: {context}")
-    jobs = pick("jobs", "jobs", None) or default_jobs()
-    if jobs < 1:
-        raise UsageError("jobs must be at least 1")
-    selected = split_codes(s["select"]) or split_codes(cfg.get("select"))
-    ignored = split_codes(s["ignore"]) + split_codes(cfg.get("ignore"))
-    try:
-        passes = select(selected or None, ignored or None)
-    except SelectionError as e:
-        raise UsageError(str(e)) from None
-    exclude = list(cfg.get("exclude", [])) + list(s["exclude"] or [])
-
-    mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
-    verify_cmd = None
-    if s["verify_cmd"] is not None:
-        import shlex
-
-        if not s["verify"]:
-            raise UsageError("--verify-cmd needs --verify")
-        try:
-            verify_cmd = tuple(shlex.split(s["verify_cmd"]))
-        except ValueError as e:
-            raise UsageError(f"--verify-cmd: {e}") from None
-    verify_env = []
-    for item in s["verify_env"] or []:
-        key, eq, value = item.partition("=")
-        if not eq or not key:
-            raise UsageError(f"--verify-env takes KEY=VALUE, not {item!r}")
-        verify_env.append((key, value))
-    if verify_env and not s["verify"]:
-        raise UsageError("--verify-env needs --verify")
-    if s["verify"] and "-" in paths:
-        raise UsageError("--verify builds files from a directory; it cannot verify standard input")
-    opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
-                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"],
-                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=tuple(verify_env))
-    out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
-    if cfg_path is not None and s["verbose"]:
-        out.info(f"using settings from {cfg_path}")
-    return run_paths(paths, exclude, opts, passes, jobs, out)
-
-
-def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
-    from .discovery import Found, iter_files
-    from .engine import FileResult, Status
-    from .runner import run_files
-
-    start = time.perf_counter()
-    skipped: list = []
-    reported = [0]
-
-    def report_skipped():
-        for sk in skipped[reported[0]:]:
-            if sk.failed:  # unreadable: nothing below it was checked, which the user must know
-                record(FileResult(sk.path, Status.FAILED, error=f"{sk.path}: {sk.reason}; nothing in it was checked"))
-            else:
-                out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
-        reported[0] = len(skipped)
-
-    results = []
-    counts = {s: 0 for s in Status}
-    unsafe = [0]
-    out.progress_start(start)
-
-    keep = opts.fmt != "text"  # the text report needs only the counts
-
-    def record(r):
-        if keep:
-            results.append(r)
-        counts[r.status] += 1
-        unsafe[0] += r.unsafe_available
-        out.file_result(r)
-
-    def take(r):
-        report_skipped()
-        record(r)
-
-    if "-" in paths:
-        take(_run_stdin(opts, passes, out))
-    # Files are processed as discovery finds them.
-    run_files((f for f in iter_files(paths, exclude, skipped) if f != "-"), opts, passes, jobs, take)
-    report_skipped()
-    found = Found([r.path for r in results], skipped)
-    elapsed = time.perf_counter() - start
-    out.progress_end()
-    summary = {
-        "files": sum(counts.values()),
-        "changed": counts[Status.CHANGED],
-        "unchanged": counts[Status.UNCHANGED],
-        "skipped": counts[Status.SKIPPED],
-        "failed": counts[Status.FAILED],
-        "unsafe_fixes_available": unsafe[0],
-        "elapsed_seconds": round(elapsed, 3),
-        "mode": opts.mode.value,
-    }
-    out.finish(results, summary, passes, found)
-    if counts[Status.FAILED]:
-        return EXIT_FAILED
-    if opts.mode.value == "check" and counts[Status.CHANGED]:
-        return EXIT_CHANGES
-    return EXIT_OK
-
-
-def _run_stdin(opts, passes, out):
-    import attrs
-
-    from .engine import FileResult, Status
-    from .files import NotText, decode
-    from .runner import process_text
-
-    shown = opts.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
-    try:
-        text = decode(data)
-    except NotText as e:
-        if opts.mode.value == "write" and opts.fmt == "text":
-            out.stdin_text = data  # passed through untouched
-        return FileResult(shown, Status.FAILED, error=e.located(shown))
-    try:
-        r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
-    except Exception as e:
-        return FileResult(shown, Status.FAILED, error=f"{shown}: internal error: {type(e).__name__}: {e}")
-    if opts.mode.value == "write" and opts.fmt == "text":
-        out.stdin_text = r.output if r.status is Status.CHANGED else text
-    return attrs.evolve(r, source=None, output=None)
-
-
-class Output:
-    """Everything the main command prints: stdout gets diffs (or the JSON /
-    SARIF document, or the rewritten stdin), stderr gets messages."""
-
-    def __init__(self, opts, quiet: bool, verbose: int, color: str):
-        self.opts = opts
-        self.quiet = quiet
-        self.level = verbose
-        self.stdout = sys.stdout
-        self.stderr = sys.stderr
-        tty = self.stdout.isatty()
-        if color == "always" or (color == "auto" and tty and not os.environ.get("NO_COLOR")):
-            self.color = True
-        else:
-            self.color = bool(color == "auto" and os.environ.get("FORCE_COLOR"))
-        self.stdin_text: "str | bytes | None" = None
-        self._bar = None
-
-    # progress ------------------------------------------------------------
-    def progress_start(self, start: float) -> None:
-        if not self.quiet and self.stderr.isatty() and os.environ.get("TERM") != "dumb":
-            self._bar = Progress(self.stderr, start)
-
-    def progress_end(self) -> None:
-        if self._bar is not None:
-            self._bar.clear()
-            self._bar = None
-
-    def _say(self, text: str) -> None:
-        if self._bar is not None:
-            self._bar.clear()
-        self.stderr.write(text.rstrip("\n") + "\n")
-        self.stderr.flush()
-
-    def info(self, text: str) -> None:
-        if not self.quiet:
-            self._say(text)
-
-    def verbose(self, text: str) -> None:
-        if self.level and not self.quiet:
-            self._say(text)
-
-    # one file ---------------------------------------------------------------
-    def file_result(self, r) -> None:
-        from .engine import Status
-
-        text_mode = self.opts.fmt == "text"
-        if r.verification and text_mode:
-            self.info("\n".join(f"{r.path}: verify: {ln}" for ln in r.verification.splitlines()))
-        if r.status is Status.FAILED:
-            if text_mode:
-                self._say(r.error)
-        elif r.status is Status.SKIPPED:
-            if text_mode:
-                self.info(f"{r.path}: skipped: {r.reason}")
-        elif r.status is Status.CHANGED and text_mode:
-            mode = self.opts.mode.value
-            if mode == "diff" and r.diff:
-                if self._bar is not None:
-                    self._bar.clear()
-                self._write_diff(r.diff)
-            verb = {"diff": "would change", "check": "would change", "write": "wrote"}[mode]
-            if r.path == (self.opts.stdin_filename or "-") and mode == "write":
-                verb = "changed"
-            if mode == "write" or mode == "check" or self.level:
-                self.info(f"{verb} {r.path} ({len(r.changes)} change{'s' if len(r.changes) != 1 else ''})")
-            if self.level or mode == "check":
-                for c in r.changes:
-                    extra = f" [unsafe: {c.reason}]" if c.applicability == "unsafe" else ""
-                    self.info(f"  {r.path}:{c.line}: {c.code} {c.message}{extra}")
-        if text_mode and self.level:
-            for n in r.notes:
-                self.verbose(f"{r.path}:{n.line}: {n.code} note: {n.message}")
-        if self._bar is not None:
-            self._bar.advance()
-
-    def _write_diff(self, diff: str) -> None:
-        from .files import colour_diff, encode
-
-        text = colour_diff(diff) if self.color else diff
-        self.stdout.flush()
-        try:
-            self.stdout.buffer.write(encode(text))
-        except AttributeError:  # a text-only stream (tests)
-            self.stdout.write(text)
-        self.stdout.flush()
-
-    # the end ------------------------------------------------------------------
-    def finish(self, results, summary: dict, passes, found) -> None:
-        from .files import encode
-
-        if self.opts.fmt == "json":
-            from .report import to_json
-
-            summary = dict(summary, discovery_skipped=[{"path": s.path, "reason": s.reason} for s in found.skipped])
-            self.stdout.write(to_json(results, summary))
-        elif self.opts.fmt == "sarif":
-            from .report import to_sarif
-
-            self.stdout.write(to_sarif(results, passes))
-        elif self.stdin_text is not None:
-            self.stdout.flush()
-            data = self.stdin_text
-            self.stdout.buffer.write(data if isinstance(data, bytes) else encode(data))
-        self.stdout.flush()
-        if self.quiet:
-            return
-        parts = [f"{summary['changed']} {'would change' if summary['mode'] != 'write' else 'changed'}",
-                 f"{summary['unchanged']} unchanged", f"{summary['skipped']} skipped", f"{summary['failed']} failed"]
-        files = summary["files"]
-        line = f"{files} file{'s' if files != 1 else ''}: {', '.join(parts)} in {summary['elapsed_seconds']:.2f}s"
-        if summary["unsafe_fixes_available"] and not self.opts.unsafe_fixes:
-            n = summary["unsafe_fixes_available"]
-            line += f"; {n} unsafe fix{'es' if n != 1 else ''} available with --unsafe-fixes"
-        if files == 0:
-            line = "no Dockerfiles found" + (" (run with -v to see what was skipped)" if found.skipped else "")
-        if summary["mode"] == "diff" and summary["changed"]:
-            line += " (dry run: nothing written; use --write to apply)"
-        self._say(line)
-
-
-class Progress:
-    """A one-line progress counter on stderr, shown once a run passes 1
-    second. Files are processed while discovery is still finding them, so
-    the total is not known in advance: it shows a count, the rate and a
-    spinner."""
-
-    SPIN = "|/-\\"
-
-    def __init__(self, stream, start: float):
-        self.stream, self.start = stream, start
-        self.after = float(os.environ.get("MSB_REFACTOR_PROGRESS_AFTER", "1.0"))  # seconds; tests lower it
-        self.done = 0
-        self.shown = False
-        self.last = 0.0
-
-    def advance(self) -> None:
-        self.done += 1
-        now = time.perf_counter()
-        if now - self.start < self.after or now - self.last < 0.1:
-            return
-        self.last = now
-        rate = self.done / max(1e-9, now - self.start)
-        spin = self.SPIN[int(now * 8) % 4]
-        self.stream.write(f"\r{spin} {self.done:,} files ({rate:,.0f}/s, {now - self.start:.1f}s)\033[K")
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.shown = False
+        typer.echo(f"msb-refactor {__version__}")
+        raise typer.Exit(0)
 
 
 # -- subcommands -----------------------------------------------------------------

@@ -4,7 +4,9 @@ The nearest file, searching from the first path given (or the current
 directory) upwards, is used: in each directory ``.msb-refactor.toml`` is
 looked at first, then a ``pyproject.toml`` that has a
 ``[tool.msb-refactor]`` table. ``--config FILE`` names one explicitly.
-Keys mirror the long options; the command line wins.
+Keys mirror the long options and are declared with them, in
+``refactor.options.OPTIONS``; the command line wins. A bad file or value
+is reported as ``path:line:col: message`` where the line can be found.
 """
 
 from __future__ import annotations
@@ -14,19 +16,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-_TABLE = re.compile(r'(?m)^\s*\[?\s*(?:tool\s*\.\s*)?["\']?msb-refactor["\']?\s*[.\]]')
+from .options import CONFIG_OPTIONS, check_config_value
 
-KEYS: dict[str, type | tuple] = {
-    "select": list,
-    "ignore": list,
-    "exclude": list,
-    "unsafe-fixes": bool,
-    "jobs": int,
-    "format": str,
-    "context": str,
-    "buildkit-syntax": bool,
-    "color": str,
-}
+_TABLE = re.compile(r'(?m)^\s*\[?\s*(?:tool\s*\.\s*)?["\']?msb-refactor["\']?\s*[.\]]')
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+#: every configuration key, from the option table
+KEYS: tuple[str, ...] = tuple(CONFIG_OPTIONS)
 
 
 class ConfigError(ValueError):
@@ -44,7 +40,24 @@ def _load_toml(path: Path) -> dict[str, Any]:
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        # tomllib puts the position in the message: make it path:line:col.
+        message = str(e)
+        m = _TOML_AT.search(message)
+        if m:
+            where = f"{path}:{m.group(1)}:{m.group(2)}"
+        elif message.endswith("(at end of document)"):
+            where = f"{path}:{_end_of(path)}"
+        else:
+            where = str(path)
+        message = _TOML_AT.sub("", message).removesuffix(" (at end of document)")
+        raise ConfigError(f"{where}: invalid TOML: {message}") from None
+
+
+def _end_of(path: Path) -> str:
+    """``line:col`` just after the last character of a file."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    last = text.rsplit("\n", 1)[-1]
+    return f"{text.count(chr(10)) + 1}:{len(last) + 1}"
 
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
@@ -77,21 +90,41 @@ def load_config(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         norm = key.replace("_", "-")
-        want = KEYS.get(norm)
-        if want is None:
-            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(KEYS))})")
-        if want is list:
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: {key} must be a list of strings")
-        elif want is bool and not isinstance(value, bool):
-            raise ConfigError(f"{path}: {key} must be true or false")
-        elif want is int and (not isinstance(value, int) or isinstance(value, bool)):
-            raise ConfigError(f"{path}: {key} must be an integer")
-        elif want is str and not isinstance(value, str):
-            raise ConfigError(f"{path}: {key} must be a string")
-        if norm == "context":
+        option = CONFIG_OPTIONS.get(norm)
+        if option is None:
+            raise ConfigError(f"{_where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted(KEYS))})")
+        value, problem = check_config_value(option, value)
+        if problem is not None:
+            raise ConfigError(f"{_where(path, key)}: {key} {problem}")
+        if option.relative_path:
             value = str((path.parent / value).resolve())
         out[norm] = value
     return out
+
+
+def _where(path: Path, key: str) -> str:
+    """``path:line:col`` of the line that sets ``key`` in the settings
+    (``key = ...`` in ``[tool.msb-refactor]`` or at the top of
+    ``.msb-refactor.toml``; quoted, or dotted as ``tool.msb-refactor.key``),
+    or ``path`` when no such line is found."""
+    assignment = re.compile(rf"""^(\s*([\w"'.\s-]*?\.\s*)?)["']?{re.escape(key)}["']?\s*=""")
+    header = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]")
+    pyproject = path.name == "pyproject.toml"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return str(path)
+    table = ""
+    for number, line in enumerate(lines, 1):
+        h = header.match(line)
+        if h:
+            table = h.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            continue
+        m = assignment.match(line)
+        if not m:
+            continue
+        prefix = table + "." + (m.group(2) or "").replace('"', "").replace("'", "").replace(" ", "")
+        ours = "msb-refactor." in prefix if pyproject else not table
+        if ours:
+            return f"{path}:{number}:{len(m.group(1)) + 1}"
+    return str(path)

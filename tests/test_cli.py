@@ -219,15 +219,21 @@ def test_explicit_file_with_any_name_is_taken(tmp_path):
 
 
 def test_docs_describe_every_option():
-    from pathlib import Path
+    from refactor.options import OPTIONS
 
-    from refactor.cli import FAST_OPTIONS
-
-    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
-    for flag in FAST_OPTIONS:
-        assert f"`{flag}" in text or f" {flag}" in text or f"{flag}`" in text, flag
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    text = (docs / "cli.md").read_text()
+    readme = (docs.parent / "README.md").read_text()
+    for o in OPTIONS:
+        for flag in (*o.flags, *o.off_flags):
+            assert f"`{flag}" in text or f" {flag}" in text or f"{flag}`" in text, flag
+            assert f"`{flag}" in readme, flag  # the README's table of every option
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 123 |"):
         assert code in text
+    config = (docs / "configuration.md").read_text()
+    for o in OPTIONS:
+        if o.config_key:
+            assert f"| `{o.config_key}` |" in config, o.config_key
 
 
 def test_closed_pipe_stops_quietly(tmp_path):

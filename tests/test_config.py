@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from refactor.config import ConfigError, find_config, load_config
+from refactor.config import KEYS, ConfigError, find_config, load_config
+from refactor.options import CONFIG_OPTIONS, OPTIONS, resolve
 from tests.cli_helpers import write
 
 
@@ -37,3 +38,38 @@ def test_values_are_checked_and_paths_resolved(tmp_path):
         write(f, bad + "\n")
         with pytest.raises(ConfigError, match=needle):
             load_config(f)
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("pyproject.toml", '[tool.ruff]\nformat = 1\n\n[tool.msb-refactor]\nformat = "yaml"\n',
+     ":5:1: format must be one of text, json, sarif, not 'yaml'"),
+    ("pyproject.toml", 'tool.msb-refactor.jobs = 0\n', ":1:19: jobs must be at least 1, not 0"),
+    ("pyproject.toml", '[tool]\nmsb-refactor.color = 1\n', ":2:14: color must be a string"),
+    ("pyproject.toml", '[tool."msb-refactor"]\n  "selekt" = 1\n', ":2:3: unknown setting 'selekt'"),
+    (".msb-refactor.toml", "jobs = true\n", ":1:1: jobs must be an integer"),
+    (".msb-refactor.toml", "color = 'auto'\nexclude = [1]\n", ":2:1: exclude must be a list of strings"),
+    (".msb-refactor.toml", "a = 1\na = 2\n", ":2:6: invalid TOML: Cannot overwrite a value"),
+    (".msb-refactor.toml", "select = [\n", ":2:1: invalid TOML: Invalid value"),
+])
+def test_bad_settings_are_located(tmp_path, name, text, message):
+    f = write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as e:
+        load_config(f)
+    assert str(e.value).startswith(f"{f}{message}")
+
+
+def test_keys_come_from_the_option_table():
+    assert set(KEYS) == {o.config_key for o in OPTIONS if o.config_key}
+    assert set(KEYS) == {"select", "ignore", "exclude", "unsafe-fixes", "jobs", "format", "context",
+                         "buildkit-syntax", "color"}
+
+
+def test_command_line_over_configuration_over_default():
+    fmt, ignore, unsafe = CONFIG_OPTIONS["format"], CONFIG_OPTIONS["ignore"], CONFIG_OPTIONS["unsafe-fixes"]
+    assert resolve(fmt, None, {}) == "text"
+    assert resolve(fmt, None, {"format": "json"}) == "json"
+    assert resolve(fmt, "sarif", {"format": "json"}) == "sarif"
+    assert resolve(ignore, ["MSB002"], {"ignore": ["MSB001"]}) == ["MSB001", "MSB002"]  # added, not replaced
+    assert resolve(ignore, None, {}) == []
+    assert resolve(unsafe, False, {"unsafe-fixes": True}) is False  # --no-unsafe-fixes beats the file
+    assert resolve(unsafe, None, {"unsafe-fixes": True}) is True

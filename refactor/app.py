@@ -1,0 +1,213 @@
+"""The main command's work, once its arguments are read: resolve settings
+(command line over configuration file over defaults), select the passes,
+process every input, report, and choose the exit code.
+
+``refactor.cli`` reads the command line (fast path or typer) into a
+settings dict (``refactor.options.unset_settings`` shape) and calls
+``execute``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from .options import CONFIG_OPTIONS, resolve
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 123
+
+
+class UsageError(Exception):
+    """A command line or configuration the command cannot run with (exit 2)."""
+
+
+def execute(s: dict) -> int:
+    """Run the main command with parsed settings; returns the exit code.
+    Raises UsageError before any file is touched."""
+    from .passes import SelectionError, select, split_codes
+    from .runner import Mode, Options, default_jobs
+
+    paths: list[str] = s["paths"]
+    check_command_line(s)
+    cfg, cfg_path = load_settings_file(s)
+
+    def pick(dest: str):
+        return resolve(_BY_DEST[dest], s[dest], cfg)
+
+    fmt, color = pick("fmt"), pick("color")
+    unsafe_fixes, buildkit_syntax = bool(pick("unsafe_fixes")), bool(pick("buildkit_syntax"))
+    context = pick("context")
+    if context is not None and not os.path.isdir(context):
+        raise UsageError(f"--context: not a directory: {context}")
+    jobs = pick("jobs") or default_jobs()
+    try:
+        passes = select(split_codes(pick("select")) or None, split_codes(pick("ignore")) or None)
+    except SelectionError as e:
+        raise UsageError(str(e)) from None
+    verify_cmd, verify_env = verify_settings(s)
+
+    mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
+    opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
+                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"],
+                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=verify_env)
+    from .output import Output
+
+    out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
+    if cfg_path is not None and s["verbose"]:
+        out.info(f"using settings from {cfg_path}")
+    return run_paths(paths, pick("exclude"), opts, passes, jobs, out)
+
+
+_BY_DEST = {o.dest: o for o in CONFIG_OPTIONS.values()}
+
+
+def check_command_line(s: dict) -> None:
+    """What no configuration can fix: combinations and paths."""
+    paths = s["paths"]
+    if not paths:
+        raise UsageError("no PATH given (try `msb-refactor .` or `msb-refactor --help`)")
+    if s["write"] and s["check"]:
+        raise UsageError("--write and --check cannot be used together")
+    if s["stdin_filename"] is not None and "-" not in paths:
+        raise UsageError("--stdin-filename needs `-` among the paths")
+    if paths.count("-") > 1:
+        raise UsageError("`-` (standard input) can be given once")
+    for p in paths:
+        if p != "-" and not os.path.lexists(p):
+            raise UsageError(f"path does not exist: {p}")
+
+
+def load_settings_file(s: dict):
+    """(settings from the configuration file, its path), or ({}, None)."""
+    from pathlib import Path
+
+    from .config import ConfigError, find_config, load_config
+
+    if s["no_config"]:
+        return {}, None
+    try:
+        if s["config"]:
+            cfg_path = Path(s["config"])
+            if not cfg_path.is_file():
+                raise UsageError(f"--config: no such file: {s['config']}")
+        else:
+            first = next((p for p in s["paths"] if p != "-"), None)
+            start = first if first is not None else (os.path.dirname(s["stdin_filename"] or "") or ".")
+            cfg_path = find_config(start)
+        if cfg_path is None:
+            return {}, None
+        return load_config(cfg_path), cfg_path
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+
+
+def verify_settings(s: dict) -> tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]:
+    """--verify-cmd split as a shell would, --verify-env as (key, value) pairs."""
+    verify_cmd = None
+    if s["verify_cmd"] is not None:
+        import shlex
+
+        if not s["verify"]:
+            raise UsageError("--verify-cmd needs --verify")
+        try:
+            verify_cmd = tuple(shlex.split(s["verify_cmd"]))
+        except ValueError as e:
+            raise UsageError(f"--verify-cmd: {e}") from None
+    verify_env = []
+    for item in s["verify_env"] or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--verify-env takes KEY=VALUE, not {item!r}")
+        verify_env.append((key, value))
+    if verify_env and not s["verify"]:
+        raise UsageError("--verify-env needs --verify")
+    if s["verify"] and "-" in s["paths"]:
+        raise UsageError("--verify builds files from a directory; it cannot verify standard input")
+    return verify_cmd, tuple(verify_env)
+
+
+def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
+    """Process every Dockerfile found under ``paths``; report; the exit code."""
+    from .discovery import Found, iter_files
+    from .engine import FileResult, Status
+    from .runner import run_files
+
+    start = time.perf_counter()
+    skipped: list = []
+    reported = [0]
+
+    def report_skipped():
+        for sk in skipped[reported[0]:]:
+            if sk.failed:  # unreadable: nothing below it was checked, which the user must know
+                record(FileResult(sk.path, Status.FAILED, error=f"{sk.path}: {sk.reason}; nothing in it was checked"))
+            else:
+                out.verbose(f"{sk.path}: skipped by discovery: {sk.reason}")
+        reported[0] = len(skipped)
+
+    results = []
+    counts = {s: 0 for s in Status}
+    unsafe = [0]
+    out.progress_start(start)
+
+    keep = opts.fmt != "text"  # the text report needs only the counts
+
+    def record(r):
+        if keep:
+            results.append(r)
+        counts[r.status] += 1
+        unsafe[0] += r.unsafe_available
+        out.file_result(r)
+
+    def take(r):
+        report_skipped()
+        record(r)
+
+    if "-" in paths:
+        take(_run_stdin(opts, passes, out))
+    # Files are processed as discovery finds them.
+    run_files((f for f in iter_files(paths, exclude, skipped) if f != "-"), opts, passes, jobs, take)
+    report_skipped()
+    found = Found([r.path for r in results], skipped)
+    elapsed = time.perf_counter() - start
+    out.progress_end()
+    summary = {
+        "files": sum(counts.values()),
+        "changed": counts[Status.CHANGED],
+        "unchanged": counts[Status.UNCHANGED],
+        "skipped": counts[Status.SKIPPED],
+        "failed": counts[Status.FAILED],
+        "unsafe_fixes_available": unsafe[0],
+        "elapsed_seconds": round(elapsed, 3),
+        "mode": opts.mode.value,
+    }
+    out.finish(results, summary, passes, found)
+    if counts[Status.FAILED]:
+        return EXIT_FAILED
+    if opts.mode.value == "check" and counts[Status.CHANGED]:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _run_stdin(opts, passes, out):
+    import attrs
+
+    from .engine import FileResult, Status
+    from .files import NotText, decode
+    from .runner import process_text
+
+    shown = opts.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    try:
+        text = decode(data)
+    except NotText as e:
+        if opts.mode.value == "write" and opts.fmt == "text":
+            out.stdin_text = data  # passed through untouched
+        return FileResult(shown, Status.FAILED, error=e.located(shown))
+    try:
+        r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
+    except Exception as e:
+        return FileResult(shown, Status.FAILED, error=f"{shown}: internal error: {type(e).__name__}: {e}")
+    if opts.mode.value == "write" and opts.fmt == "text":
+        out.stdin_text = r.output if r.status is Status.CHANGED else text
+    return attrs.evolve(r, source=None, output=None)
