@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import attrs
 
 from ..analysis.shellwords import SHELL_BUILTINS, NotSimple, simple_words
 from ..analysis.stages import ancestry, before
+from ..syntax.build import json_words
 from ..syntax.nodes import Cmd, ContinuationComment, Entrypoint, Shell
 from . import SAFE, Decline, Pass, unsafe
 
@@ -188,7 +187,7 @@ def _exec_form(tree, ins, words, dropped_exec):
     if len(groups) > 1 and [w for _, g in groups for w in g] == words:
         lines = []
         for k, (indent, group) in enumerate(groups):
-            body = ", ".join(_q(w) for w in group)
+            body = json_words(group)[1:-1]  # this line's words, without the brackets
             if k == 0:
                 body = f"{ins.indent}{ins.keyword} [{body}"
             else:
@@ -196,16 +195,12 @@ def _exec_form(tree, ins, words, dropped_exec):
             lines.append(body + (f", {tree.escape}" if k < len(groups) - 1 else "]"))
         text = "\n".join(lines)
     else:
-        text = f"{ins.indent}{ins.keyword} [{', '.join(_q(w) for w in words)}]"
+        text = f"{ins.indent}{ins.keyword} {json_words(words)}"
     made = parse_instruction(text, escape=tree.escape)
     nl = tree.style.newline
     last = len(made.lines) - 1
     new_lines = tuple(attrs.evolve(ln, newline=ins.newline if k == last else nl) for k, ln in enumerate(made.lines))
     return attrs.evolve(made, lines=new_lines)
-
-
-def _q(word: str) -> str:
-    return json.dumps(word, ensure_ascii=False)
 
 
 def _line_groups(ins, dropped_exec):
