@@ -680,13 +680,22 @@ BodyNode = Union[Comment, BlankLine, Instruction]
 
 @frozen
 class Stage:
-    """A build stage: its FROM and the body nodes up to the next FROM."""
+    """A build stage: its heading lines, its FROM, and the body nodes up to
+    the next stage's heading (or the last instruction).
+
+    ``leading`` are the comments and blank lines the FROM owns (see
+    ``Dockerfile.leading``); they sit before ``start``. ``nodes`` is
+    ``body[start:end]``: the FROM, the stage's instructions and their
+    leading lines. The next stage's heading and the file's trailing lines are
+    not part of it.
+    """
 
     index: int
     start: int  # index in Dockerfile.body of the FROM
     end: int  # index after the stage's last node
     from_: From
     nodes: tuple[BodyNode, ...]
+    leading: tuple[BodyNode, ...] = ()
 
     @property
     def name(self) -> str | None:
@@ -738,12 +747,63 @@ class Dockerfile:
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        starts = [i for i, n in enumerate(self.body) if isinstance(n, From)]
+        body = self.body
+        starts = [i for i, n in enumerate(body) if isinstance(n, From)]
+        if not starts:
+            return ()
+        last = max(i for i, n in enumerate(body) if isinstance(n, Instruction))
+        heads = [self._leading_start(i) for i in starts]
         out = []
         for k, start in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else len(self.body)
-            out.append(Stage(k, start, end, self.body[start], tuple(self.body[start:end])))
+            end = heads[k + 1] if k + 1 < len(starts) else last + 1
+            out.append(Stage(k, start, end, body[start], body[start:end], body[heads[k] : start]))
         return tuple(out)
+
+    # -- ownership: the comments and blank lines that go with an instruction --
+
+    def _leading_start(self, i: int) -> int:
+        """Where the lines owned by the instruction at ``body[i]`` begin."""
+        body = self.body
+        j = i
+        while j > 0 and not isinstance(body[j - 1], Instruction):
+            j -= 1
+        if j == 0:
+            # Before the file's first instruction, lines up to the last blank
+            # line are the file's header (license text, tool settings).
+            for k in range(i - 1, -1, -1):
+                if type(body[k]) is BlankLine:
+                    return k + 1
+        return j
+
+    def leading(self, node: BodyNode) -> tuple[BodyNode, ...]:
+        """The comments and blank lines ``node`` owns: the run of them right
+        before it, back to the previous instruction (before the first
+        instruction: back to the file's header). Empty for a comment or a
+        blank line, which own nothing."""
+        i = self.index(node)
+        if not isinstance(node, Instruction):
+            return ()
+        return self.body[self._leading_start(i) : i]
+
+    def owned(self, node: BodyNode) -> tuple[BodyNode, ...]:
+        """``node`` with its leading lines: what moves or goes with it."""
+        return self.leading(node) + (node,)
+
+    def header(self) -> tuple[BodyNode, ...]:
+        """The comments and blank lines before the first instruction, up to
+        and including the last blank line among them: the file's own."""
+        for i, n in enumerate(self.body):
+            if isinstance(n, Instruction):
+                return self.body[: self._leading_start(i)]
+        return ()
+
+    def trailing(self) -> tuple[BodyNode, ...]:
+        """The comments and blank lines after the last instruction (the
+        file's own; all of the body when it has no instruction)."""
+        for i in range(len(self.body) - 1, -1, -1):
+            if isinstance(self.body[i], Instruction):
+                return self.body[i + 1 :]
+        return self.body
 
     @cached_property
     def style(self) -> Style:
@@ -790,19 +850,32 @@ class Dockerfile:
         return restyle(parse_instruction(text), self.style)
 
     def with_body(self, body: Sequence[BodyNode]) -> "Dockerfile":
-        return attrs.evolve(self, body=_fix_seams(tuple(body), self))
+        """A copy with this body. A node object may appear once: a second
+        place for the same node is refused (ValueError), so a move that
+        forgets to remove the node from its old place fails loudly."""
+        body = tuple(body)
+        if len({id(n) for n in body}) != len(body):
+            _refuse_repeats(body)
+        return attrs.evolve(self, body=_fix_seams(body, self))
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {id(n): i for i, n in enumerate(self.body)}
 
     def index(self, node: BodyNode) -> int:
-        for i, n in enumerate(self.body):
-            if n is node:
-                return i
-        raise ValueError("node is not in this Dockerfile's body")
+        i = self._positions.get(id(node))
+        if i is None:
+            raise ValueError(f"{_describe(node)} is not in this Dockerfile's body")
+        return i
 
     def replace(self, old: BodyNode, *new: BodyNode) -> "Dockerfile":
+        """Put ``new`` in place of ``old``; ``old``'s leading lines stay, now
+        leading the first of ``new``."""
         i = self.index(old)
         return self.with_body(self.body[:i] + new + self.body[i + 1 :])
 
     def insert_before(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
+        """Insert right before ``anchor`` (after its leading lines)."""
         i = self.index(anchor)
         return self.with_body(self.body[:i] + new + self.body[i:])
 
@@ -810,13 +883,94 @@ class Dockerfile:
         i = self.index(anchor) + 1
         return self.with_body(self.body[:i] + new + self.body[i:])
 
-    def remove(self, *nodes: BodyNode) -> "Dockerfile":
-        drop = {id(n) for n in nodes}
+    def remove(self, *nodes: BodyNode, with_leading: bool = True) -> "Dockerfile":
+        """Remove ``nodes``, each instruction with its leading lines unless
+        ``with_leading=False``. Every node must be in the body."""
+        drop = set()
+        for node in nodes:
+            drop.update(map(id, self.owned(node) if with_leading else (self.body[self.index(node)],)))
         return self.with_body(tuple(n for n in self.body if id(n) not in drop))
 
     def append(self, *new: BodyNode) -> "Dockerfile":
         return self.with_body(self.body + new)
 
+    def move(self, *nodes: BodyNode, before: BodyNode | None = None, after: BodyNode | None = None) -> "Dockerfile":
+        """Move ``nodes``, each with its leading lines, in the order given, to
+        just before ``before``'s leading lines or just after ``after``."""
+        if (before is None) == (after is None):
+            raise TypeError("move() needs exactly one of before= or after=")
+        moving = tuple(m for node in nodes for m in self.owned(node))
+        going = {id(m) for m in moving}
+        anchor = before if before is not None else after
+        if id(anchor) in going:
+            raise ValueError(f"cannot move {_describe(anchor)} next to itself or its own leading lines")
+        if before is not None:
+            target = next(n for n in self.owned(before) if id(n) not in going)
+        else:
+            target = self.body[self.index(after)]
+        rest = tuple(n for n in self.body if id(n) not in going)
+        i = next(k for k, n in enumerate(rest) if n is target) + (after is not None)
+        return self.with_body(rest[:i] + moving + rest[i:])
+
+    def _current(self, stage: Stage) -> Stage:
+        """``stage`` as it is in this tree (found by its FROM node)."""
+        for s in self.stages:
+            if s.from_ is stage.from_:
+                return s
+        raise ValueError(f"{_describe(stage.from_)} does not start a stage of this Dockerfile")
+
+    def remove_stage(self, stage: Stage) -> "Dockerfile":
+        """Remove a stage with its heading; the next stage keeps its own."""
+        current = self._current(stage)
+        return self.remove(*current.leading, *current.nodes, with_leading=False)
+
+    def insert_stage(self, *nodes: BodyNode, before: Stage | None = None) -> "Dockerfile":
+        """Insert a new stage (optional heading lines, a FROM, the rest) ahead
+        of the heading of ``before``, or else after the last instruction,
+        ahead of the file's trailing lines."""
+        first = next((n for n in nodes if isinstance(n, Instruction)), None)
+        if not isinstance(first, From):
+            raise ValueError("a stage's first instruction is a FROM")
+        if before is not None:
+            current = self._current(before)
+            i = current.start - len(current.leading)
+        else:
+            i = len(self.body) - len(self.trailing())
+        return self.with_body(self.body[:i] + nodes + self.body[i:])
+
+    def replacements_to(self, other: "Dockerfile") -> tuple[tuple[BodyNode, tuple[BodyNode, ...]], ...]:
+        """The identity replacements (``Edit.replacements``) that turn this
+        body into ``other``'s, for a tree made from this one by the methods
+        above: the longest run of nodes ``other`` keeps in order stays
+        untouched, the other old nodes are removed, and new or moved nodes
+        ride on the kept node they precede (or the last kept one)."""
+        pos = self._positions
+        kept = _longest_increasing([pos[id(n)] for n in other.body if id(n) in pos])
+        groups: dict[int, list[BodyNode]] = {}  # kept old index -> the nodes in its place
+        pending: list[BodyNode] = []
+        last = None
+        for n in other.body:
+            i = pos.get(id(n))
+            if i in kept:
+                groups[i], pending, last = pending + [n], [], i
+            else:
+                pending.append(n)
+        if pending:
+            if last is not None:
+                groups[last] += pending
+            elif self.body:
+                groups[0] = pending  # nothing kept: the first old node takes it all
+            else:
+                raise ValueError("an empty body has no node to attach an edit to")
+        out = []
+        for i, n in enumerate(self.body):
+            new = groups.get(i)
+            if new is None:
+                if i not in kept:
+                    out.append((n, ()))
+            elif len(new) != 1 or new[0] is not n:
+                out.append((n, tuple(new)))
+        return tuple(out)
 
     # -- builders: new nodes in this file's style (refactor.syntax.build) -----
 
@@ -852,6 +1006,47 @@ class Dockerfile:
         return build.make_copy(sources, dest, from_, chown, chmod, link, self.style)
 
 
+def _describe(node: object) -> str:
+    """How an error message names a node: ``RUN at line 4``, or a made one."""
+    if isinstance(node, Instruction):
+        return f"{node.name} at line {node.line}" if node.line else f"new {node.name} ({node.lines[0].text!r})"
+    if isinstance(node, LineNode):
+        kind = "comment" if isinstance(node, Comment) else "blank line" if isinstance(node, BlankLine) else "line"
+        return f"{kind} at line {node.line}" if node.line else f"new {kind} {node.text!r}"
+    return type(node).__name__
+
+
+def _refuse_repeats(body: tuple) -> None:
+    seen = set()
+    for n in body:
+        if id(n) in seen:
+            raise ValueError(f"{_describe(n)} would appear twice in the body (moved without being removed?)")
+        seen.add(id(n))
+
+
+def _longest_increasing(seq: list[int]) -> set[int]:
+    """The values of a longest strictly increasing subsequence."""
+    import bisect
+
+    tails: list[int] = []  # smallest last value of an increasing run of each length
+    tail_at: list[int] = []  # where in seq that value is
+    back: list[int] = []
+    for j, v in enumerate(seq):
+        k = bisect.bisect_left(tails, v)
+        back.append(tail_at[k - 1] if k else -1)
+        if k == len(tails):
+            tails.append(v)
+            tail_at.append(j)
+        else:
+            tails[k], tail_at[k] = v, j
+    out = set()
+    j = tail_at[-1] if tail_at else -1
+    while j >= 0:
+        out.add(seq[j])
+        j = back[j]
+    return out
+
+
 def _with_newline(node, newline: str):
     if isinstance(node, Instruction):
         if node.heredoc_bodies:
@@ -868,12 +1063,17 @@ def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
 
     A node that ends without a line ending (it was last) gets the file's
     ending when something now follows it; if the file had no final newline,
-    the new last node loses its own, so the edit does not add one.
+    the new last node loses its own, so the edit does not add one (a blank
+    line left last is dropped: without its ending it would print nothing).
+    A comment that comes first and reads as a parser directive gets a blank
+    line above it, so it stays a comment.
     """
     if not body:
         return body
     nl = original.style.newline
     out = list(body)
+    if type(out[0]) is Comment and _reads_as_directive(out[0]):
+        out.insert(0, BlankLine("", nl))
     for i in range(len(out) - 1):
         if out[i].newline == "":
             out[i] = _with_newline(out[i], nl)
@@ -881,9 +1081,18 @@ def _fix_seams(body: tuple, original: Dockerfile) -> tuple:
     last_nl = out[-1].newline
     if not had_final and last_nl:
         out[-1] = _with_newline(out[-1], "")
+        if out[-1].code == "":
+            out.pop()  # an empty last line without an ending is no line at all
     elif had_final and not last_nl:
         out[-1] = _with_newline(out[-1], nl)
     return tuple(out)
+
+
+def _reads_as_directive(comment: Comment) -> bool:
+    from .lexer import RE_DIRECTIVE, VALID_DIRECTIVES
+
+    m = RE_DIRECTIVE.match(comment.text.lstrip(bk.GO_SPACE))
+    return m is not None and m.group(1).lower() in VALID_DIRECTIVES
 
 
 _RE_AS = re.compile(r"([\t ])[Aa][Ss]([\t ]+[^\t ]+[\t ]*)$")
