@@ -875,8 +875,8 @@ class Dockerfile:
         return self.with_body(self.body[:i] + new + self.body[i + 1 :])
 
     def insert_before(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
-        """Insert right before ``anchor`` (after its leading lines)."""
-        i = self.index(anchor)
+        """Insert above ``anchor`` and the lines it owns, which stay its own."""
+        i = self.index(anchor) - len(self.leading(anchor))
         return self.with_body(self.body[:i] + new + self.body[i:])
 
     def insert_after(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
@@ -938,40 +938,6 @@ class Dockerfile:
             i = len(self.body) - len(self.trailing())
         return self.with_body(self.body[:i] + nodes + self.body[i:])
 
-    def replacements_to(self, other: "Dockerfile") -> tuple[tuple[BodyNode, tuple[BodyNode, ...]], ...]:
-        """The identity replacements (``Edit.replacements``) that turn this
-        body into ``other``'s, for a tree made from this one by the methods
-        above: the longest run of nodes ``other`` keeps in order stays
-        untouched, the other old nodes are removed, and new or moved nodes
-        ride on the kept node they precede (or the last kept one)."""
-        pos = self._positions
-        kept = _longest_increasing([pos[id(n)] for n in other.body if id(n) in pos])
-        groups: dict[int, list[BodyNode]] = {}  # kept old index -> the nodes in its place
-        pending: list[BodyNode] = []
-        last = None
-        for n in other.body:
-            i = pos.get(id(n))
-            if i in kept:
-                groups[i], pending, last = pending + [n], [], i
-            else:
-                pending.append(n)
-        if pending:
-            if last is not None:
-                groups[last] += pending
-            elif self.body:
-                groups[0] = pending  # nothing kept: the first old node takes it all
-            else:
-                raise ValueError("an empty body has no node to attach an edit to")
-        out = []
-        for i, n in enumerate(self.body):
-            new = groups.get(i)
-            if new is None:
-                if i not in kept:
-                    out.append((n, ()))
-            elif len(new) != 1 or new[0] is not n:
-                out.append((n, tuple(new)))
-        return tuple(out)
-
     # -- builders: new nodes in this file's style (refactor.syntax.build) -----
 
     def instructions_from(self, text: str) -> tuple[BodyNode, ...]:
@@ -1022,29 +988,6 @@ def _refuse_repeats(body: tuple) -> None:
         if id(n) in seen:
             raise ValueError(f"{_describe(n)} would appear twice in the body (moved without being removed?)")
         seen.add(id(n))
-
-
-def _longest_increasing(seq: list[int]) -> set[int]:
-    """The values of a longest strictly increasing subsequence."""
-    import bisect
-
-    tails: list[int] = []  # smallest last value of an increasing run of each length
-    tail_at: list[int] = []  # where in seq that value is
-    back: list[int] = []
-    for j, v in enumerate(seq):
-        k = bisect.bisect_left(tails, v)
-        back.append(tail_at[k - 1] if k else -1)
-        if k == len(tails):
-            tails.append(v)
-            tail_at.append(j)
-        else:
-            tails[k], tail_at[k] = v, j
-    out = set()
-    j = tail_at[-1] if tail_at else -1
-    while j >= 0:
-        out.add(seq[j])
-        j = back[j]
-    return out
 
 
 def _with_newline(node, newline: str):
