@@ -10,7 +10,6 @@ settings dict (``refactor.options.unset_settings`` shape) and calls
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from .options import CONFIG_OPTIONS, resolve
@@ -122,8 +121,6 @@ def verify_settings(s: dict) -> tuple[tuple[str, ...] | None, tuple[tuple[str, s
         verify_env.append((key, value))
     if verify_env and not s["verify"]:
         raise UsageError("--verify-env needs --verify")
-    if s["verify"] and "-" in s["paths"]:
-        raise UsageError("--verify builds files from a directory; it cannot verify standard input")
     return verify_cmd, tuple(verify_env)
 
 
@@ -131,7 +128,7 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     """Process every Dockerfile found under ``paths``; report; the exit code."""
     from .discovery import Found, iter_files
     from .engine import FileResult, Status
-    from .runner import run_files
+    from .runner import Input, run_files
 
     start = time.perf_counter()
     skipped: list = []
@@ -163,10 +160,10 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
         report_skipped()
         record(r)
 
-    if "-" in paths:
-        take(_run_stdin(opts, passes, out))
-    # Files are processed as discovery finds them.
-    run_files((f for f in iter_files(paths, exclude, skipped) if f != "-"), opts, passes, jobs, take)
+    # Inputs are processed as discovery finds them; `-` (standard input)
+    # is one more input, in its place among the paths.
+    inputs = (Input.stdin(opts.stdin_filename) if f == "-" else f for f in iter_files(paths, exclude, skipped))
+    run_files(inputs, opts, passes, jobs, take)
     report_skipped()
     found = Found([r.path for r in results], skipped)
     elapsed = time.perf_counter() - start
@@ -187,27 +184,3 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     if opts.mode.value == "check" and counts[Status.CHANGED]:
         return EXIT_CHANGES
     return EXIT_OK
-
-
-def _run_stdin(opts, passes, out):
-    import attrs
-
-    from .engine import FileResult, Status
-    from .files import NotText, decode
-    from .runner import process_text
-
-    shown = opts.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
-    try:
-        text = decode(data)
-    except NotText as e:
-        if opts.mode.value == "write" and opts.fmt == "text":
-            out.stdin_text = data  # passed through untouched
-        return FileResult(shown, Status.FAILED, error=e.located(shown))
-    try:
-        r = process_text(text, shown, opts.stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), opts, passes)
-    except Exception as e:
-        return FileResult(shown, Status.FAILED, error=f"{shown}: internal error: {type(e).__name__}: {e}")
-    if opts.mode.value == "write" and opts.fmt == "text":
-        out.stdin_text = r.output if r.status is Status.CHANGED else text
-    return attrs.evolve(r, source=None, output=None)

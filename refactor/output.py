@@ -10,8 +10,9 @@ import time
 
 
 class Output:
-    """Everything the main command prints: stdout gets diffs (or the JSON /
-    SARIF document, or the rewritten stdin), stderr gets messages."""
+    """Everything the main command prints but the rewritten standard input
+    (``runner.write_back``): stdout gets diffs (or the JSON / SARIF
+    document), stderr gets messages."""
 
     def __init__(self, opts, quiet: bool, verbose: int, color: str):
         self.opts = opts
@@ -24,7 +25,6 @@ class Output:
             self.color = True
         else:
             self.color = bool(color == "auto" and os.environ.get("FORCE_COLOR"))
-        self.stdin_text: "str | bytes | None" = None
         self._bar = None
 
     # progress ------------------------------------------------------------
@@ -71,7 +71,7 @@ class Output:
                     self._bar.clear()
                 self._write_diff(r.diff)
             verb = {"diff": "would change", "check": "would change", "write": "wrote"}[mode]
-            if r.path == (self.opts.stdin_filename or "-") and mode == "write":
+            if mode == "write" and not r.written:  # standard input: it went to stdout
                 verb = "changed"
             if mode == "write" or mode == "check" or self.level:
                 self.info(f"{verb} {r.path} ({len(r.changes)} change{'s' if len(r.changes) != 1 else ''})")
@@ -98,8 +98,6 @@ class Output:
 
     # the end ------------------------------------------------------------------
     def finish(self, results, summary: dict, passes, found) -> None:
-        from .files import encode
-
         if self.opts.fmt == "json":
             from .report import to_json
 
@@ -109,10 +107,6 @@ class Output:
             from .report import to_sarif
 
             self.stdout.write(to_sarif(results, passes))
-        elif self.stdin_text is not None:
-            self.stdout.flush()
-            data = self.stdin_text
-            self.stdout.buffer.write(data if isinstance(data, bytes) else encode(data))
         self.stdout.flush()
         if self.quiet:
             return

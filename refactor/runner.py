@@ -1,9 +1,13 @@
-"""Process files, one result each, in parallel processes when it pays.
+"""Process inputs, one result each, in parallel processes when it pays.
 
-``process_file`` does everything for one path inside a worker: read bytes,
-decode, run the engine, compute the diff, write atomically. Only a small
-result comes back. ``run_files`` feeds paths to ``-j`` forked workers in
-order, so output is deterministic.
+An input is a file path, or standard input (an ``Input`` holding the bytes
+read once in the parent). ``process_file`` does everything for one input:
+read bytes, decode, run the engine, compute the diff; ``settle`` then
+verifies (``--verify``) and writes back (``--write``): a file atomically,
+standard input to standard output. Workers never settle: their result comes
+back to the parent, which settles it, so a worker has no side effects.
+``run_files`` feeds inputs to ``-j`` forked workers in order, so output is
+deterministic.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import contextlib
 import enum
 import itertools
 import os
-from typing import Callable, Iterable, Iterator
+import sys
+from typing import Callable, Iterable, Iterator, Union
 
 import attrs
 
@@ -39,6 +44,46 @@ class Options:
     verify_env: tuple[tuple[str, str], ...] = ()  # environment of the smoke run
 
 
+@attrs.frozen
+class Input:
+    """One Dockerfile to process.
+
+    ``name`` is what messages, diffs and reports call it; ``dockerfile`` is
+    the path whose directory is the default build context and, for a file,
+    where it is read and written. Standard input has its bytes in ``data``
+    (read once, in the parent) and is written back to standard output.
+    """
+
+    name: str
+    dockerfile: str
+    data: bytes | None = None  # standard input's bytes; None: read the file
+
+    @classmethod
+    def stdin(cls, stdin_filename: str | None) -> "Input":
+        """Read standard input now; ``--stdin-filename`` names it (default:
+        ``-``, with the current directory as its build context)."""
+        data = sys.stdin.buffer.read()
+        return cls(stdin_filename or "-", stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), data)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.data is not None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        with open(self.dockerfile, "rb") as f:
+            return f.read()
+
+
+#: what run_files takes: a file's path (cheap to send to a worker) or an Input
+Item = Union[str, Input]
+
+
+def as_input(item: Item) -> Input:
+    return item if isinstance(item, Input) else Input(item, item)
+
+
 # Run in-process below this many files: starting workers costs more.
 PARALLEL_MIN_FILES = 16
 
@@ -60,66 +105,77 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
     return r
 
 
-def process_file(path: str, opts: Options, passes, write: bool = True) -> FileResult:
-    """Everything for one file; never raises for a problem with the file.
+def process_file(item: Item, opts: Options, passes, write: bool = True) -> FileResult:
+    """Everything for one input; never raises for a problem with the input.
 
-    With ``write=False`` (worker processes) a changed file is not written:
-    its new text comes back in ``output`` and the parent calls
-    ``write_result``, so a worker has no side effects and a batch can be
-    retried after a crash.
+    With ``write=False`` (worker processes) nothing is verified or written:
+    a changed result keeps its new text in ``output`` for the parent's
+    ``settle``, so a worker has no side effects and a batch can be retried
+    after a crash.
     """
+    inp = as_input(item)
+    r = _process(inp, opts, passes)
+    if write:
+        return settle(inp, r, opts)
+    if r.status is Status.CHANGED and needs_settling(opts):
+        return attrs.evolve(r, source=None)  # the parent settles it
+    return _light(r)
+
+
+def _process(inp: Input, opts: Options, passes) -> FileResult:
     from .files import NotText, decode
 
+    name = inp.name
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = inp.read()
     except IsADirectoryError:
-        return FileResult(path, Status.FAILED, error=f"{path}: is a directory")
+        return FileResult(name, Status.FAILED, error=f"{name}: is a directory")
     except OSError as e:
-        return FileResult(path, Status.FAILED, error=f"{path}: cannot read: {e.strerror or e}")
+        return FileResult(name, Status.FAILED, error=f"{name}: cannot read: {e.strerror or e}")
     try:
         text = decode(data)
     except NotText as e:
-        return FileResult(path, Status.FAILED, error=e.located(path))
+        return FileResult(name, Status.FAILED, error=e.located(name))
     try:
-        r = process_text(text, path, path, opts, passes)
+        return process_text(text, name, inp.dockerfile, opts, passes)
     except Exception as e:  # last line of defence: one file never stops a run
-        return FileResult(path, Status.FAILED, error=f"{path}: internal error: {type(e).__name__}: {e}")
-    if r.status is Status.CHANGED and (opts.mode is Mode.WRITE or opts.verify):
-        if not write:
-            return attrs.evolve(r, source=None)  # the parent settles it
-        return settle(r, opts)
+        return FileResult(name, Status.FAILED, error=f"{name}: internal error: {type(e).__name__}: {e}")
+
+
+def needs_settling(opts: Options) -> bool:
+    return opts.mode is Mode.WRITE or opts.verify
+
+
+def _light(r: FileResult) -> FileResult:
+    """Drop the texts: only the small result travels on."""
     if r.source is not None or r.output is not None:
-        r = attrs.evolve(r, source=None, output=None)
+        return attrs.evolve(r, source=None, output=None)
     return r
 
 
-def settle(r: FileResult, opts: Options) -> FileResult:
-    """The last steps for a changed file, in the parent process: with
-    ``--verify`` build both versions (a rewrite that does not build, or
-    behaves differently, fails and is not written); with ``--write``
-    write it."""
-    if r.status is not Status.CHANGED:
-        return r
-    if opts.verify:
-        r = verify_change(r, opts)
-        if r.status is not Status.CHANGED:
-            return r
+def settle(inp: Input, r: FileResult, opts: Options) -> FileResult:
+    """The last steps, in the parent process: with ``--verify`` build both
+    versions of a changed input (a rewrite that does not build, or behaves
+    differently, fails and is not written); with ``--write`` write back."""
+    if r.status is Status.CHANGED and opts.verify:
+        r = verify_change(inp, r, opts)
     if opts.mode is Mode.WRITE:
-        return write_result(r)
-    return attrs.evolve(r, source=None, output=None)
+        r = write_back(inp, r, opts)
+    return _light(r)
 
 
-def verify_change(r: FileResult, opts: Options) -> FileResult:
+def verify_change(inp: Input, r: FileResult, opts: Options) -> FileResult:
     from pathlib import Path
 
+    from .files import decode
     from .verify import EngineUnavailable, verify
 
-    context = Path(opts.context or os.path.dirname(os.path.abspath(r.path)))
+    context = Path(opts.context or os.path.dirname(os.path.abspath(inp.dockerfile)))
     try:
-        report = verify(Path(r.path), r.output, context,
+        report = verify(Path(inp.dockerfile), r.output, context,
                         smoke_cmd=list(opts.verify_cmd) if opts.verify_cmd is not None else None,
-                        smoke_env=dict(opts.verify_env) or None)
+                        smoke_env=dict(opts.verify_env) or None,
+                        original_text=decode(inp.data) if inp.is_stdin else None)
     except EngineUnavailable as e:
         return attrs.evolve(r, status=Status.FAILED, source=None, output=None,
                             error=f"{r.path}: cannot verify: {e}; not written")
@@ -130,6 +186,23 @@ def verify_change(r: FileResult, opts: Options) -> FileResult:
         return attrs.evolve(r, status=Status.FAILED, source=None, output=None, verification=summary,
                             error=f"{r.path}: verification failed: {why}; not written")
     return attrs.evolve(r, verification=summary)
+
+
+def write_back(inp: Input, r: FileResult, opts: Options) -> FileResult:
+    """``--write``: a changed file is replaced atomically. Standard input
+    comes out on standard output whatever happened to it (the rewrite, or
+    the input as it was), for editors and pipes, unless standard output
+    carries the JSON or SARIF report."""
+    if inp.is_stdin:
+        if opts.fmt == "text":
+            from .files import encode
+
+            data = encode(r.output) if r.status is Status.CHANGED and r.output is not None else inp.data
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return r
+    return write_result(r)
 
 
 def write_result(r: FileResult) -> FileResult:
@@ -153,13 +226,13 @@ def _init(opts: Options, passes) -> None:
     _WORKER = (opts, passes)
 
 
-def run_files(paths: Iterable[str], opts: Options, passes, jobs: int,
+def run_files(items: Iterable[Item], opts: Options, passes, jobs: int,
               on_result: Callable[[FileResult], None]) -> None:
-    """Process ``paths`` (any iterable, consumed lazily) in order and hand
-    each result to ``on_result``. Fewer than PARALLEL_MIN_FILES files, or
-    one job, run in this process."""
+    """Process ``items`` (paths or Inputs, any iterable, consumed lazily) in
+    order and hand each settled result to ``on_result``. Fewer than
+    PARALLEL_MIN_FILES items, or one job, run in this process."""
     with _bulk_gc():
-        _run_files(paths, opts, passes, jobs, on_result)
+        _run_files(items, opts, passes, jobs, on_result)
 
 
 @contextlib.contextmanager
@@ -197,9 +270,9 @@ def _run_files(paths, opts, passes, jobs, on_result) -> None:
     _run_parallel(itertools.chain(head, it), opts, list(passes), jobs, on_result)
 
 
-def _work_chunk(paths: list[str]) -> list[FileResult]:
+def _work_chunk(items: list[Item]) -> list[FileResult]:
     opts, passes = _WORKER
-    return [process_file(p, opts, passes, write=False) for p in paths]
+    return [process_file(p, opts, passes, write=False) for p in items]
 
 
 def _executor(opts: Options, passes, jobs: int):
@@ -211,7 +284,7 @@ def _executor(opts: Options, passes, jobs: int):
                                initargs=(opts, passes))
 
 
-def _run_parallel(paths: Iterator[str], opts: Options, passes, jobs: int,
+def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
                   on_result: Callable[[FileResult], None]) -> None:
     """Chunks of paths to worker processes, a few in flight per worker,
     results handed on in order. If a worker process dies (a crash no
@@ -224,7 +297,10 @@ def _run_parallel(paths: Iterator[str], opts: Options, passes, jobs: int,
     chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
     pending: deque = deque()  # (paths, future)
     ex = _executor(opts, passes, jobs)
-    deliver = (lambda r: on_result(settle(r, opts))) if (opts.mode is Mode.WRITE or opts.verify) else on_result
+    def deliver(item: Item, r: FileResult) -> None:
+        # Settled here, in the parent, with the input it came from.
+        on_result(settle(as_input(item), r, opts) if needs_settling(opts) else r)
+
     try:
         def fill() -> None:
             while len(pending) < jobs * 4:
@@ -248,33 +324,34 @@ def _run_parallel(paths: Iterator[str], opts: Options, passes, jobs: int,
                 for c, f in [(chunk, fut)] + later:
                     done = f.done() and not f.cancelled() and f.exception() is None
                     if done:
-                        for r in f.result():
-                            deliver(r)
+                        for p, r in zip(c, f.result()):
+                            deliver(p, r)
                         continue
                     for p in c:
                         result, broken = _one_alone(ex, p)
-                        deliver(result)
+                        deliver(p, result)
                         if broken:
                             ex.shutdown(wait=True)
                             ex = _executor(opts, passes, jobs)
                 fill()
                 continue
-            for r in results:
-                deliver(r)
+            for p, r in zip(chunk, results):
+                deliver(p, r)
             fill()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
 
 
-def _one_alone(ex, path: str) -> tuple[FileResult, bool]:
-    """Process one file in a worker; (result, whether the worker died)."""
+def _one_alone(ex, item: Item) -> tuple[FileResult, bool]:
+    """Process one input in a worker; (result, whether the worker died)."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return ex.submit(_work_chunk, [path]).result()[0], False
+        return ex.submit(_work_chunk, [item]).result()[0], False
     except BrokenProcessPool:
-        return FileResult(path, Status.FAILED,
-                          error=f"{path}: internal error: the worker process died while processing this file"), True
+        name = as_input(item).name
+        return FileResult(name, Status.FAILED,
+                          error=f"{name}: internal error: the worker process died while processing this file"), True
 
 
 # Paths per task sent to a worker: large enough that messaging is cheap,

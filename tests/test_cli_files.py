@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from tests.cli_helpers import EXEC_CMD, SHELL_CMD, msb, write
+from tests.cli_helpers import EXEC_CMD, NEEDS_SHELL, SHELL_CMD, msb, write
 
 
 def test_discovery_honours_nested_gitignore_excludes_and_defaults(tmp_path):
@@ -71,6 +71,53 @@ def test_stdin(tmp_path):
     assert "-:2:1: binary file (NUL byte); left untouched" in p.err
     p = msb("--write", "-", stdin=b"FROM a\nENV X\n")
     assert p.returncode == 123 and p.stdout == b"FROM a\nENV X\n"  # a failure passes the input through
+
+
+def test_stdin_is_one_more_input_in_a_parallel_run(tmp_path):
+    """Standard input goes through the same runner as files, in its place
+    among the paths, also when the files are spread over worker processes."""
+    for k in range(20):
+        write(tmp_path / f"d{k:02d}" / "Dockerfile", SHELL_CMD)
+    first, rest = tmp_path / "d00" / "Dockerfile", [tmp_path / f"d{k:02d}" for k in range(1, 20)]
+    p = msb("-j", "2", "--format", "json", first, "-", *rest, "--stdin-filename", "svc/Dockerfile",
+            stdin=NEEDS_SHELL.encode())
+    files = json.loads(p.out)["files"]
+    assert [f["path"] for f in files[:3]] == [str(first), "svc/Dockerfile", str(rest[0] / "Dockerfile")]
+    assert files[1]["status"] == "unchanged" and "`&&` chains commands" in files[1]["notes"][0]["message"]
+    assert json.loads(p.out)["summary"]["files"] == 21
+    p = msb("-j", "2", "--write", "-", tmp_path, stdin=SHELL_CMD.encode())
+    assert p.returncode == 0
+    assert p.out == EXEC_CMD  # standard output carries the rewritten input, and only it
+    assert "changed - (1 change)" in p.err and f"wrote {first} (1 change)" in p.err
+    assert all((tmp_path / f"d{k:02d}" / "Dockerfile").read_text() == EXEC_CMD for k in range(20))
+
+
+def test_stdin_reports_like_a_file(tmp_path):
+    f = write(tmp_path / "Dockerfile", SHELL_CMD)
+    on_file = msb("--format", "sarif", f)
+    on_stdin = msb("--format", "sarif", "-", "--stdin-filename", str(f), stdin=SHELL_CMD.encode())
+    assert on_stdin.out == on_file.out
+    on_file = json.loads(msb("--format", "json", "--check", f).out)["files"]
+    on_stdin = json.loads(msb("--format", "json", "--check", "-", "--stdin-filename", str(f),
+                              stdin=SHELL_CMD.encode()).out)["files"]
+    assert on_stdin == on_file
+    # --write with a report on stdout: the report, not the file
+    p = msb("--format", "json", "--write", "-", stdin=SHELL_CMD.encode())
+    doc = json.loads(p.out)
+    assert doc["files"][0]["status"] == "changed" and doc["files"][0]["written"] is False
+
+
+def test_verify_settles_stdin_like_a_file(tmp_path):
+    """Without a container engine --verify fails the change and writes
+    nothing: a file is left as it was, standard input comes back as it was."""
+    f = write(tmp_path / "Dockerfile", SHELL_CMD)
+    no_engine = {"PATH": str(tmp_path / "empty")}  # neither docker nor buildah can be found
+    p = msb("--verify", "--write", f, env=no_engine)
+    assert p.returncode == 123 and f"{f}: cannot verify: no container engine" in p.err
+    assert f.read_text() == SHELL_CMD
+    p = msb("--verify", "--write", "-", "--stdin-filename", str(f), env=no_engine, stdin=SHELL_CMD.encode())
+    assert p.returncode == 123 and f"{f}: cannot verify: no container engine" in p.err
+    assert p.out == SHELL_CMD
 
 
 def test_binary_input_fails_with_its_location_and_is_left_untouched(tmp_path):

@@ -58,3 +58,21 @@ def test_verify_refuses_to_write_a_rewrite_that_does_not_build(engine, tmp_path)
     # building it shows that it is wrong.
     dry = msb("--select", "TST101", dockerfile, extra_passes="tests.e2e.breaking_passes:BreaksTheBuild")
     assert dry.returncode == 0 and "+RUN exit 3" in dry.out
+
+
+def test_verify_standard_input_builds_it_from_the_named_context(engine, tmp_path):
+    """`-` is verified like a file: the original is what came in on
+    standard input (not the file on disk), built in the directory of
+    --stdin-filename; the verified rewrite comes out on standard output."""
+    app, dest = copy_app("c-make", tmp_path)
+    dockerfile = dest / "Dockerfile"
+    original = dockerfile.read_bytes()
+    dockerfile.write_text("FROM scratch\n")  # what is on disk must not matter
+    p = msb("--write", "--verify", *selftest_args(app), "-", "--stdin-filename", dockerfile, stdin=original,
+            timeout=1800)
+    print(p.err)
+    assert p.returncode == 0, p.err
+    assert p.out != original.decode() and p.out.rstrip().endswith('"]')
+    assert f"{dockerfile}: verify: smoke output matches: True" in p.err
+    assert f"changed {dockerfile} (1 change)" in p.err
+    assert dockerfile.read_text() == "FROM scratch\n"  # standard input is written to standard output only
