@@ -129,7 +129,25 @@ class Facts:
 
         escape = self.tree.escape
         names = references(word_or_names, escape) if isinstance(word_or_names, str) else tuple(word_or_names)
-        return needs(names, self.scope_before(ins), self.scope_before, escape)
+        return needs(names, self.scope_before(ins), self._declared_in, escape)
+
+    def _declared_in(self, var) -> Scope:
+        """The scope ``var``'s value was expanded with."""
+        from ..syntax.nodes import Arg
+
+        node = var.node
+        scope = self.scope_before(node)
+        if isinstance(node, Arg) and self.stages.stage_of(node) is not None:
+            # The names of one ARG are set one after the other.
+            after = self.state_after(node).scope
+            for word in node.value:
+                name = word.partition("=")[0]
+                if name == var.name:
+                    break
+                earlier = after.get(name)
+                if earlier is not None and earlier.node is node:
+                    scope = scope.set(earlier)
+        return scope
 
 
 def _index(stage: StageLike) -> int:

@@ -470,7 +470,7 @@ class Need:
 def needs(
     names: Iterable[str],
     scope: Scope,
-    scope_at: Callable[[Instruction], Scope] | None = None,
+    declared_in: Callable[[Var], Scope] | None = None,
     escape: str = "\\",
 ) -> tuple[Need, ...]:
     """For each name, what a new stage must declare to see the value it has
@@ -480,7 +480,7 @@ def needs(
     NAME``) and gets the global value; a stage's own ARG is copied as
     written (its default, and ``--build-arg`` still overrides it), and the
     variables its default refers to are looked up where it was declared
-    (``scope_at(node)``, the scope before that instruction). A name unset
+    (``declared_in(var)``: the scope its value was expanded with). A name unset
     in ``scope`` needs nothing.
     """
     out: list[Need] = []
@@ -499,7 +499,7 @@ def needs(
             out.append(Need(name, "base", None, var))
             return
         if var.raw is not None and var.source in ("ARG", "ENV"):
-            inner = scope_at(var.node) if scope_at is not None and var.node is not None else where
+            inner = declared_in(var) if declared_in is not None and var.node is not None else where
             for ref in references(var.raw, escape):
                 visit(ref, inner, path | {name})
         if var.source == "ENV":

@@ -169,7 +169,8 @@ def global_scopes(tree: Dockerfile) -> tuple[Scope, dict[int, Scope]]:
             name, eq, raw = word.partition("=")
             if eq:
                 exp = expand(raw, scope, tree.escape)
-                scope = scope.set(Var(name, exp.text, "global ARG", exp.reason, raw=raw, node=node))
+                reason = f"ARG {name}: {exp.reason} (BuildKit fails the build)" if exp.error else exp.reason
+                scope = scope.set(Var(name, exp.text, "global ARG", reason, raw=raw, node=node))
             elif name not in scope:
                 reason = f"ARG {name} has no default: only --build-arg {name} sets it"
                 scope = scope.set(Var(name, None, "global ARG", reason, node=node))

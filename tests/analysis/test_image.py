@@ -344,3 +344,14 @@ def test_importing_the_analysis_is_cheap():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_args_needed_looks_up_a_default_where_it_was_declared():
+    tree = refactor.parse("FROM scratch\nARG A=1 B=x$A\nARG A=2\nRUN echo $B\n")
+    run = tree.instructions[-1]
+    assert [(n.name, n.kind, n.text) for n in facts(tree).args_needed("$B", run)] == [
+        ("A", "arg", "ARG A=1"),
+        ("B", "arg", "ARG B=x$A"),
+    ]
+    # $A now is 2: one new stage cannot give A both values
+    assert [(n.name, n.kind) for n in facts(tree).args_needed("$B $A", run)][-1] == ("A", "conflict")

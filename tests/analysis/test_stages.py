@@ -127,3 +127,8 @@ def test_older_helpers_still_work():
     cmd = stages[1].instructions[-1]
     assert stage_of(tree, cmd).index == 1
     assert [n.name for n in before(stages[1], cmd)] == ["FROM", "RUN"]
+
+
+def test_a_global_arg_buildkit_refuses():
+    g = graph("ARG V=${x:y}\nFROM alpine:$V\n")
+    assert g[0].base.problem == "ARG V: unsupported modifier (:y) in substitution (BuildKit fails the build)"
