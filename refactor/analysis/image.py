@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from fractions import Fraction
 
 import attrs
 
@@ -425,6 +424,8 @@ def go_duration(text: str) -> int | None:
         return 0
     if not s:
         return None
+    from fractions import Fraction  # exact, as Go's integer arithmetic; rarely needed
+
     total = Fraction(0)
     pos = 0
     while pos < len(s):
