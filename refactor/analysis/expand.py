@@ -457,7 +457,7 @@ class Need:
 
     ``kind``: ``"arg"`` (``text`` is the ARG line to add), ``"env"`` (the
     value comes from an ENV; ``text`` is an ENV line that sets it),
-    ``"base"`` (only the same base image gives it; ``text`` is None), or
+    ``"base"`` (only the same base image gives it, or ``scratch`` for PATH; ``text`` is None), or
     ``"conflict"`` (two declarations need the name with different values).
     """
 
@@ -488,14 +488,14 @@ def needs(
 
     def visit(name: str, where: Scope, path: frozenset[str]) -> None:
         var = where.lookup(name)
-        if var is None or var.source == "image default" or name in path:
-            return  # unset, or scratch's PATH (every stage has it), or a cycle
+        if var is None or name in path:
+            return  # unset, or a cycle
         if name in chosen:
             if chosen[name] != var:
                 out.append(Need(name, "conflict", None, var))
             return
         chosen[name] = var
-        if var.source == "base image":
+        if var.source in ("base image", "image default"):  # scratch's PATH: a base that sets it
             out.append(Need(name, "base", None, var))
             return
         if var.raw is not None and var.source in ("ARG", "ENV"):

@@ -196,6 +196,7 @@ def test_needs_copies_stage_args_and_redeclares_global_ones():
         ("GO", "arg", "ARG GO"),
         ("APP", "arg", "ARG APP"),
         ("CGO", "env", "ENV CGO=0"),
+        ("PATH", "base", None),  # the new stage's base sets PATH
         ("GOPATH", "base", None),
         ("NOPE_SET", "base", None),
     ]
