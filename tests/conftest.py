@@ -1,37 +1,34 @@
-"""Shared test helpers: where the shared corpus is, and BuildKit's parser."""
+"""Shared test helpers: where the shared corpus is, and BuildKit's parser.
+
+What the suite needs from outside the repository (BuildKit's parser, the
+shared corpus, container builds) and when its absence fails instead of
+skipping is in tests/required.py.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL_CORPUS = Path(os.environ.get("MSB_REAL_CORPUS", ROOT.parent / "shared" / "corpus" / "real"))
+# pytest_runtest_setup is the hook that skips or fails `corpus` tests; it
+# is imported here so that pytest finds it for the whole suite.
+from tests.required import (  # noqa: F401
+    REAL_CORPUS,
+    ROOT,
+    buildkit,
+    pytest_runtest_setup,
+    real_corpus_files,
+)
 
 # CI runs at least 1,000 generated examples per property (issue 2).
 settings.register_profile("ci", max_examples=1000, deadline=None)
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-
-def real_corpus_files() -> list[Path]:
-    if not REAL_CORPUS.is_dir():
-        return []
-    return sorted(p for p in REAL_CORPUS.iterdir() if p.name != "MANIFEST.tsv")
-
-
-needs_real_corpus = pytest.mark.skipif(
-    not REAL_CORPUS.is_dir(),
-    reason=f"the shared corpus is not at {REAL_CORPUS} (set MSB_REAL_CORPUS); .ci/run has it",
-)
-
-
-def buildkit():
-    """BuildKit's parser (the `dockerfile` package), or skip when missing."""
-    return pytest.importorskip("dockerfile", reason="BuildKit's parser: pip install dockerfile (a test extra)")
+#: tests that read the shared corpus (tests/required.py skips, or fails, them without it)
+needs_real_corpus = pytest.mark.corpus
 
 
 def buildkit_commands_of(text: str) -> list[dict]:

@@ -1,23 +1,20 @@
 """Fixtures for the end-to-end suite: a container engine with the local base
 images, or a skip that says what to run. With MSB_E2E_REQUIRED=1 a missing
 engine or missing bases fail the suite instead of skipping it; that is the
-default when CI=true, so CI cannot pass by skipping every build."""
-
-import os
+default when CI=true, so CI cannot pass by skipping every build (see
+tests/required.py)."""
 
 import pytest
 
 from refactor import verify as v
 from tests.images import bases_ready
+from tests.required import unavailable
 
 SETUP_HINT = "create them with `sudo scripts/make-bases.sh` (or `.ci/e2e-setup.sh`, which also installs buildah)"
 
 
 def _unavailable(reason: str):
-    default = "1" if os.environ.get("CI") == "true" else "0"
-    if os.environ.get("MSB_E2E_REQUIRED", default) == "1":
-        pytest.fail(f"MSB_E2E_REQUIRED=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    unavailable("e2e", reason)
 
 
 @pytest.fixture(scope="session")
