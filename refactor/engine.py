@@ -1,15 +1,22 @@
 """Run passes over one Dockerfile's text and prove the result sound.
 
-``refactor_text`` parses the text, runs the selected passes in registry
-order until a round changes nothing (at most ``MAX_ROUNDS``; not
-converging is an internal error), then, only if something changed,
-re-parses the new text and checks that it prints back identically, reads
-back as the same tree, introduces no BuildKit-only syntax the file did not
-allow, and that a further run of every pass changes nothing. Only then is
-the result ``changed``. Every failure is a value: one file's problem never
-stops a bulk run.
+``refactor_text`` parses the text and runs the selected passes in run
+order, round after round, until a round proposes nothing (at most
+``MAX_ROUNDS``; not converging is an internal error). That last round ran
+every pass over the final tree, so it is also the proof that the result is
+stable. After each pass whose edits are applied, the new text is re-parsed
+and checked, with the pass named in any failure: it must parse, print back
+identically, read back as the same tree, add no BuildKit-only syntax the
+file did not allow, and keep the final image's settings (``IMAGE_CONTRACT``)
+unless the pass declares it changes them. Every pass sees a freshly parsed
+tree, with real line numbers.
 
-An unchanged file is parsed once and never re-parsed.
+Lines of changes and notes are always lines of the input: every re-parse
+extends a map from the new text's lines to the input's (a made node maps
+to the line of the node it replaced or was inserted at).
+
+Every failure is a value: one file's problem never stops a bulk run. An
+unchanged file is parsed once and never re-parsed.
 """
 
 from __future__ import annotations
@@ -20,7 +27,22 @@ from typing import Sequence
 
 import attrs
 
-from .passes import Decline, Edit, Note, Outcome, Pass, PassContext, all_passes
+from .passes import (
+    AFTER,
+    BEFORE,
+    IMAGE_CONTRACT,
+    MOVE_BEFORE,
+    REMOVE,
+    REPLACE,
+    Decline,
+    Edit,
+    Note,
+    Outcome,
+    Pass,
+    PassContext,
+    all_passes,
+    run_order,
+)
 from .syntax.errors import DockerfileSyntaxError
 from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run, UnknownInstruction
 from .syntax.parser import parse
@@ -142,32 +164,102 @@ def buildkit_features(tree: Dockerfile) -> set[str]:
     return out
 
 
-def _apply(tree: Dockerfile, edits: Sequence[Edit]) -> tuple[Dockerfile, list[Edit]]:
-    """Apply non-overlapping edits in one copy; overlapping ones wait a round."""
-    repl: dict[int, tuple] = {}
-    used: list[Edit] = []
+def _apply(tree: Dockerfile, edits: Sequence[Edit], code: str) -> tuple[Dockerfile, dict[int, int]]:
+    """Apply one pass's edits in one copy of the body.
+
+    Returns the new tree and, for each node placed by an edit, the line (in
+    ``tree``) it stands for. Two edits that remove or replace the same node
+    are a bug in the pass, not something to postpone.
+    """
+    position = {id(n): k for k, n in enumerate(tree.body)}
+
+    def owned(node) -> tuple:
+        if id(node) not in position:
+            raise InternalError(f"{code} edited a node that is not in the file's body")
+        return tree.owned(node)
+
+    replaced: dict[int, tuple] = {}  # node -> what takes its place
+    before: dict[int, list] = {}  # node -> what goes right above it
+    after: dict[int, list] = {}
+    origin: dict[int, int] = {}  # placed node -> the line it stands for
+    claimed: dict[int, int] = {}  # node -> line of the edit that removes or replaces it
+
+    def claim(node, edit: Edit) -> None:
+        if id(node) in claimed:
+            raise InternalError(f"{code} proposed overlapping edits: line {claimed[id(node)]} and line {edit.line}"
+                                f" both change line {node.line}")
+        claimed[id(node)] = edit.line
+        replaced.setdefault(id(node), ())
+
+    def place(nodes, at, where: dict) -> None:
+        for n in nodes:
+            if not isinstance(n, _BODY_TYPES):
+                raise InternalError(f"{code} proposed a replacement that is not a body node: {type(n).__name__}")
+            origin.setdefault(id(n), at.line)
+        where.setdefault(id(at), []).extend(nodes)
+
     for e in edits:
-        if any(t in repl for t in e.targets):
-            continue
-        for old, new in e.replacements:
-            for n in new:
-                if not isinstance(n, _BODY_TYPES):
-                    raise InternalError(f"{e.code} proposed a replacement that is not a body node: {type(n).__name__}")
-            repl[id(old)] = tuple(new)
-        used.append(e)
-    body = []
-    hit = 0
+        for kind, node, new in e.ops:
+            if kind == REPLACE:
+                owned(node)
+                claim(node, e)
+                for n in new:
+                    if not isinstance(n, _BODY_TYPES):
+                        raise InternalError(
+                            f"{code} proposed a replacement that is not a body node: {type(n).__name__}")
+                    origin.setdefault(id(n), node.line)
+                replaced[id(node)] = tuple(new)
+            elif kind == REMOVE:
+                for n in owned(node):
+                    claim(n, e)
+            elif kind == BEFORE:
+                place(new, owned(node)[0], before)
+            elif kind == AFTER:
+                owned(node)
+                place(new, node, after)
+            else:  # a move: take the node and what it owns, put them at the anchor
+                moving = owned(node)
+                for n in moving:
+                    claim(n, e)
+                anchor = new[0]
+                if kind == MOVE_BEFORE:
+                    before.setdefault(id(owned(anchor)[0]), []).extend(moving)
+                else:
+                    owned(anchor)
+                    after.setdefault(id(anchor), []).extend(moving)
+    body: list = []
     for n in tree.body:
-        r = repl.get(id(n))
-        if r is None:
-            body.append(n)
+        body.extend(before.get(id(n), ()))
+        body.extend(replaced.get(id(n), (n,)))
+        body.extend(after.get(id(n), ()))
+    try:
+        new_tree = tree.with_body(body)
+    except ValueError as err:  # the same node twice: a move that forgot its removal
+        raise InternalError(f"{code} {err}") from None
+    return new_tree, origin
+
+
+def _line_map(new_tree: Dockerfile, origin: dict[int, int], to_input) -> list[int]:
+    """For each line of ``new_tree``'s text (1-based), the input's line.
+
+    ``new_tree`` is the body ``_apply`` built, before re-parsing, so kept
+    nodes still carry their lines in the text the pass saw; placed nodes
+    stand for the line ``origin`` gives. ``to_input`` maps the lines of the
+    text the pass saw to the input's.
+    """
+    lines = [0]
+    for d in new_tree.directives:
+        lines.append(to_input(d.line))
+    for n in new_tree.body:
+        count = max(1, n.code.count("\n") + (0 if n.code.endswith("\n") else 1))
+        made = origin.get(id(n))
+        if made is None and not n.line:  # a made node re-ended by with_body: stands with its neighbour
+            lines.extend([lines[-1]] * count)
+        elif made is not None:
+            lines.extend([to_input(made)] * count)
         else:
-            body.extend(r)
-            hit += 1
-    if hit != len(repl):
-        codes = ", ".join(sorted({e.code for e in used}))
-        raise InternalError(f"{codes} edited a node that is not in the file's body")
-    return tree.with_body(body), used
+            lines.extend(to_input(n.line + k) for k in range(count))
+    return lines
 
 
 def refactor_text(
@@ -199,7 +291,7 @@ def refactor_text(
             f"{shown}:{unknown.line}:{unknown.column}: unknown instruction {unknown.keyword!r}:"
             " BuildKit cannot build this file; left untouched"))
 
-    classes = list(all_passes() if passes is None else passes)
+    classes = all_passes() if passes is None else run_order(passes, strict=False)
     ignored, ignore_line = inline_ignores(tree)
     if ignored is not None:
         kept = [c for c in classes if not any(_matches(c, code) for code in ignored)]
@@ -234,11 +326,39 @@ def _run_pass(p: Pass, tree: Dockerfile, ctx: PassContext):
         raise InternalError(f"{p.code} ({p.name}) crashed: {_one_line(e)}") from None
     if not isinstance(out, (Outcome, Decline)):
         raise InternalError(f"{p.code} ({p.name}) returned {type(out).__name__}, not an Outcome or Decline")
-    if not isinstance(out, Decline):
-        for e in out.edits:
-            if not e.code:
-                object.__setattr__(e, "code", p.code)
     return out
+
+
+def _image_settings(tree: Dockerfile) -> dict:
+    from .analysis import facts
+
+    config = facts(tree).final_config
+    return {name: getattr(config, name) for name in IMAGE_CONTRACT}
+
+
+def _check(p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, original: Dockerfile) -> Dockerfile:
+    """Re-parse what ``p``'s edits built and prove it sound; the re-parsed tree."""
+    new_text = built.code
+    try:
+        reparsed = parse(new_text, path=ctx.path)
+    except DockerfileSyntaxError as e:
+        raise InternalError(f"{p.code} produced text that does not parse ({e.message} at line {e.line})") from None
+    if reparsed.code != new_text:
+        raise InternalError(f"{p.code} produced text that does not print back identically")
+    if reparsed != built:
+        raise InternalError(f"{p.code} produced a tree that reads back differently from its text")
+    if not ctx.buildkit_syntax:
+        new_features = buildkit_features(reparsed) - buildkit_features(original)
+        if new_features:
+            raise InternalError(
+                f"{p.code} introduced BuildKit-only syntax ({', '.join(sorted(new_features))}) in a file without"
+                " a `# syntax=` line")
+    old, new = _image_settings(before), _image_settings(reparsed)
+    changed = [k for k in IMAGE_CONTRACT if old[k] != new[k] and k not in p.changes_image]
+    if changed:
+        raise InternalError(f"{p.code} changed the final image's {', '.join(s.upper() for s in changed)}"
+                            " without declaring it (Pass.changes_image)")
+    return reparsed
 
 
 def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
@@ -247,6 +367,13 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
     declined: dict[str, str] = {}
     notes: list[Note] = []
     unsafe_left = 0
+    line_map: list[int] | None = None  # None: the tree is the input's
+
+    def to_input(line: int) -> int:
+        if line_map is None or not line:
+            return line
+        return line_map[line] if line < len(line_map) else line_map[-1]
+
     for _round in range(MAX_ROUNDS):
         progressed = False
         notes, unsafe_left = [], 0
@@ -257,15 +384,18 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             if isinstance(out, Decline):
                 declined[p.code] = out.reason
                 continue
-            notes.extend(out.notes)
+            notes.extend(Note(p.code, to_input(n.line), n.message) for n in out.notes)
             ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]
             unsafe_left += len(out.edits) - len(ok)
-            if ok:
-                tree, used = _apply(tree, ok)
-                changes.extend(Change(e.code, e.line, e.message, e.applicability.label, e.applicability.reason)
-                               for e in used)
-                progressed = True
-        if not progressed:
+            if not ok:
+                continue
+            built, origin = _apply(tree, ok, p.code)
+            changes.extend(Change(p.code, to_input(_edit_line(e)), e.message, e.applicability.label,
+                                  e.applicability.reason) for e in ok)
+            line_map = _line_map(built, origin, to_input)  # from here on, lines of the new text
+            tree = _check(p, tree, built, ctx, original)
+            progressed = True
+        if not progressed:  # every pass ran over the final tree and proposed nothing: stable
             break
     else:
         last = changes[-1]
@@ -279,37 +409,16 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                               source=text if keep_text else None)
         return FileResult(shown, Status.UNCHANGED, notes=tuple(notes) + decline_notes, unsafe_available=unsafe_left,
                           source=text if keep_text else None)
-
     new_text = tree.code
-    codes = ", ".join(sorted({c.code for c in changes}))
-    try:
-        reparsed = parse(new_text, path=shown)
-    except DockerfileSyntaxError as e:
-        raise InternalError(f"{codes} produced text that does not parse ({e.message} at line {e.line})") from None
-    if reparsed.code != new_text:
-        raise InternalError(f"{codes} produced text that does not print back identically")
-    if reparsed != tree:
-        raise InternalError(f"{codes} produced a tree that reads back differently from its text")
-    if not ctx.buildkit_syntax:
-        new_features = buildkit_features(reparsed) - buildkit_features(original)
-        if new_features:
-            raise InternalError(
-                f"{codes} introduced BuildKit-only syntax ({', '.join(sorted(new_features))}) in a file without"
-                " a `# syntax=` line")
-    notes, unsafe_left = [], 0
-    for p in passes:
-        if p.code in declined:
-            continue
-        out = _run_pass(p, reparsed, ctx)
-        if isinstance(out, Decline):
-            continue
-        ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]
-        if ok:
-            raise InternalError(f"result is not stable: {p.code} would change line {ok[0].line} again")
-        notes.extend(out.notes)
-        unsafe_left += len(out.edits)
     if new_text == text:
         return FileResult(shown, Status.UNCHANGED, notes=tuple(notes) + decline_notes, unsafe_available=unsafe_left,
                           source=text if keep_text else None)
     return FileResult(shown, Status.CHANGED, changes=tuple(changes), notes=tuple(notes) + decline_notes,
                       source=text, output=new_text, unsafe_available=unsafe_left)
+
+
+def _edit_line(e: Edit) -> int:
+    """The line an edit reports: its own, or that of the first node it touches."""
+    if e.line or not e.ops:
+        return e.line
+    return getattr(e.ops[0][1], "line", 0)

@@ -6,7 +6,7 @@ import pytest
 
 from tests import broken_passes as bp
 from refactor.engine import MAX_ROUNDS, Status, refactor_text
-from refactor.passes import SAFE, Edit, Pass, all_passes, select, unsafe
+from refactor.passes import IMAGE_CONTRACT, SAFE, Edit, Outcome, Pass, all_passes, select, unsafe
 
 GOOD = "FROM node:20\nCOPY . /app\nCMD node server.js\n"
 MARKED = bp.MARK + "\n" + GOOD  # broken passes misbehave only on this
@@ -21,7 +21,26 @@ def test_unchanged_file_is_parsed_once(monkeypatch):
     r = refactor_text("FROM node:20\nCMD [\"node\"]\n", "D")
     assert r.status is Status.UNCHANGED and len(calls) == 1
     r = refactor_text(GOOD, "D")
-    assert r.status is Status.CHANGED and len(calls) == 3  # original + one re-parse of the result
+    assert r.status is Status.CHANGED and len(calls) == 3  # original, then a re-parse after the one applied pass
+
+
+def test_a_changed_file_runs_each_pass_once_more_not_twice(monkeypatch):
+    """The round that proposes nothing is the stability proof: no extra run."""
+    runs = []
+
+    class Counts(Pass):
+        """Counts its runs."""
+
+        code = "TST030"
+        name = "counts"
+
+        def run(self, tree, ctx):
+            runs.append(tree.code)
+            return self.outcome()
+
+    r = refactor_text(GOOD, "D", select(["MSB001"]) + [Counts])
+    assert r.status is Status.CHANGED
+    assert runs == [r.output, r.output]  # after MSB001 in round 1, then the round that proposes nothing
 
 
 def test_changed_result_lists_code_line_message():
@@ -84,10 +103,10 @@ def test_pass_returning_nonsense_fails_the_file():
     assert r.status is Status.FAILED and "TST012 proposed a replacement that is not a body node: str" in r.error
 
 
-def test_result_that_a_second_run_would_change_is_rejected():
+def test_a_pass_that_rewrites_its_own_output_does_not_converge():
     class LineDependent(Pass):
-        """Rewrites the first instruction while it still has a source line: converges on the
-        edited tree (made nodes have line 0) but not on the re-parsed text."""
+        """Rewrites the first instruction while it has a source line: every pass sees a
+        re-parsed tree, so it always has one."""
 
         code = "TST013"
         name = "line-dependent"
@@ -101,7 +120,7 @@ def test_result_that_a_second_run_would_change_is_rejected():
 
     r = refactor_text(GOOD, "D", [LineDependent])
     assert r.status is Status.FAILED
-    assert "result is not stable: TST013 would change line 1 again" in r.error
+    assert f"did not converge after {MAX_ROUNDS} rounds (TST013 keeps changing line 1)" in r.error
 
 
 def test_unstable_result_is_rejected():
@@ -110,6 +129,7 @@ def test_unstable_result_is_rejected():
 
         code = "TST010"
         name = "flip"
+        changes_image = frozenset({"cmd"})
 
         def run(self, tree, ctx):
             out = self.outcome()
@@ -140,11 +160,11 @@ def test_syntax_error_is_a_located_failure():
 
 def test_applicability_is_required_and_unsafe_needs_a_reason():
     with pytest.raises(TypeError):
-        Edit(((None, ()),), 1, "m")  # type: ignore[call-arg]
+        Edit(1, "m")  # type: ignore[call-arg]
     with pytest.raises(ValueError):
         unsafe("")
     with pytest.raises(TypeError):
-        Edit(((None, ()),), 1, "m", applicability=True)  # type: ignore[arg-type]
+        Edit(1, "m", applicability=True)  # type: ignore[arg-type]
 
 
 def test_unsafe_edits_need_opt_in():
@@ -191,3 +211,199 @@ def test_every_pass_on_generated_dockerfiles_never_fails_internally():
                 assert refactor_text(r.output, "Dockerfile", unsafe_fixes=unsafe_fixes).status is Status.UNCHANGED
 
     check()
+
+
+# -- structural edits, lines, order, the image contract --------------------------------
+
+SPLIT_ME = """\
+# the app
+FROM golang:1.22
+WORKDIR /src
+COPY . .
+
+# build it
+RUN go build -o /out/app .
+# old debugging aid
+RUN ls -la
+CMD ["/out/app"]
+"""
+
+
+class SplitsIntoStages(Pass):
+    """Makes a builder stage in one change: inserts, moves with comments, removes."""
+
+    code = "TST040"
+    name = "splits"
+    changes_image = frozenset(IMAGE_CONTRACT)  # a new final stage on another base
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        if len(tree.stages) > 1:
+            return out
+        from_, workdir, copy, build, debug, cmd = tree.instructions
+        runtime = tree.instruction("FROM gcr.io/distroless/static-debian12")
+        out.change("split into builder and runtime", applicability=SAFE, at=from_) \
+            .replace(from_, tree.instruction("FROM golang:1.22 AS builder")) \
+            .remove(debug) \
+            .insert_before(cmd, tree.instruction("COPY --from=builder /out/app /out/app"), runtime) \
+            .move(build, before=copy)
+        return out
+
+
+def test_one_change_with_many_operations_carries_comments():
+    r = refactor_text(SPLIT_ME, "D", [SplitsIntoStages])
+    assert r.status is Status.CHANGED, r.error
+    assert r.output == """\
+# the app
+FROM golang:1.22 AS builder
+WORKDIR /src
+
+# build it
+RUN go build -o /out/app .
+COPY . .
+COPY --from=builder /out/app /out/app
+FROM gcr.io/distroless/static-debian12
+CMD ["/out/app"]
+"""
+    assert [(c.code, c.line, c.message) for c in r.changes] == [("TST040", 2, "split into builder and runtime")]
+
+
+def test_overlapping_edits_fail_the_file_with_the_pass_named():
+    class Overlaps(Pass):
+        """Two edits that both replace the same RUN."""
+
+        code = "TST041"
+        name = "overlaps"
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            run = tree.instructions[1]
+            if run.name == "RUN":
+                out.edit(run, tree.instruction("RUN a"), message="one", applicability=SAFE)
+                out.edit(run, tree.instruction("RUN b"), message="two", applicability=SAFE)
+            return out
+
+    r = refactor_text("FROM a\nRUN x\n", "D", [Overlaps])
+    assert r.status is Status.FAILED
+    assert "TST041 proposed overlapping edits: line 2 and line 2 both change line 2" in r.error
+
+
+def test_a_move_that_would_duplicate_a_node_is_refused():
+    class ForgetsRemoval(Pass):
+        """Inserts an existing instruction a second time instead of moving it."""
+
+        code = "TST042"
+        name = "duplicates"
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            first, run = tree.instructions[:2]
+            out.change("dup", applicability=SAFE).insert_after(run, first)
+            return out
+
+    r = refactor_text("FROM a\nRUN x\n", "D", [ForgetsRemoval])
+    assert r.status is Status.FAILED and "TST042" in r.error and "twice" in r.error
+
+
+class InsertsAtTop(Pass):
+    """Adds three comment lines above the first FROM."""
+
+    code = "TST043"
+    name = "inserts-at-top"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        first = tree.instructions[0]
+        if tree.body[0] is first:
+            out.change("heading", applicability=SAFE).insert_before(
+                first, tree.comment("one"), tree.comment("two"), tree.blank_line())
+        return out
+
+
+class NotesEveryRun(Pass):
+    """Notes every RUN and rewrites `RUN old` as `RUN new`."""
+
+    code = "TST044"
+    name = "notes-runs"
+    runs_after = ("TST043",)
+
+    def run(self, tree, ctx):
+        out = Outcome()  # built without the pass's code: the engine adds it
+        for ins in tree.instructions:
+            if ins.name == "RUN":
+                out.note(ins, f"saw {ins.rest}")
+                if ins.rest == "old":
+                    out.edit(ins, tree.instruction("RUN new"), message="renew", applicability=SAFE)
+        return out
+
+
+def test_lines_of_notes_and_changes_are_the_inputs_after_other_passes_insert_lines():
+    text = "FROM a\nRUN keep\nRUN old\n"
+    r = refactor_text(text, "D", [NotesEveryRun, InsertsAtTop])
+    assert r.status is Status.CHANGED, r.error
+    assert r.output == "# one\n# two\n\nFROM a\nRUN keep\nRUN new\n"
+    assert [(c.code, c.line) for c in r.changes] == [("TST043", 1), ("TST044", 3)]
+    assert [(n.code, n.line, n.message) for n in r.notes] == [
+        ("TST044", 2, "saw keep"), ("TST044", 3, "saw new")]
+
+
+def test_declared_order_runs_dependencies_first_and_rejects_cycles():
+    from refactor.passes import run_order
+
+    assert [c.code for c in run_order([NotesEveryRun, InsertsAtTop])] == ["TST043", "TST044"]
+
+    class A(Pass):
+        """A."""
+
+        code = "TST045"
+        name = "a"
+        runs_after = ("TST046",)
+
+    class B(Pass):
+        """B."""
+
+        code = "TST046"
+        name = "b"
+        runs_after = ("TST045",)
+
+    with pytest.raises(RuntimeError, match="cycle: TST045 -> TST046 -> TST045"):
+        run_order([A, B])
+    with pytest.raises(RuntimeError, match="unknown pass"):
+        run_order([A])
+    from refactor.passes import use_extra_passes
+
+    use_extra_passes([A, B])
+    try:
+        with pytest.raises(RuntimeError, match="cycle"):
+            all_passes()
+    finally:
+        use_extra_passes([])
+
+
+class ChangesUser(Pass):
+    """Adds USER 65532 at the end of the final stage."""
+
+    code = "TST047"
+    name = "changes-user"
+
+    def run(self, tree, ctx):
+        out = self.outcome()
+        last = tree.instructions[-1]
+        if last.name != "USER":
+            out.change("non-root", applicability=SAFE).insert_after(last, tree.instruction("USER 65532"))
+        return out
+
+
+def test_a_pass_that_changes_the_image_without_declaring_it_fails_the_file():
+    r = refactor_text("FROM a\nCMD [\"x\"]\n", "D", [ChangesUser])
+    assert r.status is Status.FAILED
+    assert "TST047 changed the final image's USER without declaring it" in r.error
+
+    class DeclaresUser(ChangesUser):
+        """Adds USER and says so."""
+
+        code = "TST048"
+        changes_image = frozenset({"user"})
+
+    r = refactor_text("FROM a\nCMD [\"x\"]\n", "D", [DeclaresUser])
+    assert r.status is Status.CHANGED and r.output.endswith("USER 65532\n")

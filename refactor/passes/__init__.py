@@ -43,6 +43,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SECTIONS = ("What it does", "Why", "Example", "Use instead", "Fix safety")
 
+# Settings of the final image a pass must keep unless it names them in
+# ``Pass.changes_image`` (the engine compares them before and after).
+IMAGE_CONTRACT = ("entrypoint", "cmd", "env", "expose", "workdir", "user", "volume", "stopsignal", "healthcheck")
+
 
 @attrs.frozen
 class Applicability:
@@ -73,28 +77,67 @@ def unsafe(reason: str) -> Applicability:
     return Applicability.unsafe(reason)
 
 
-@attrs.frozen
-class Edit:
-    """Replace body nodes (matched by identity) with new ones, as one change.
+# What an edit can do to a body node (matched by identity).
+REPLACE, REMOVE, BEFORE, AFTER, MOVE_BEFORE, MOVE_AFTER = (
+    "replace", "remove", "before", "after", "move-before", "move-after")
 
-    ``replacements`` pairs an existing node with the nodes that take its
-    place: ``(node, ())`` removes it, ``(anchor, (new, anchor))`` inserts
-    before it. ``applicability`` has no default on purpose.
+
+@attrs.define
+class Edit:
+    """One change a user sees as one line: any number of operations on body
+    nodes (matched by identity), applied together or not at all.
+
+    Build it with ``Outcome.change`` (or ``Outcome.edit`` for a single
+    replacement) and chain the operations::
+
+        out.change("split the build", applicability=SAFE) \\
+           .insert_before(first, *builder_stage) \\
+           .replace(cmd, new_cmd) \\
+           .move(copy, after=workdir) \\
+           .remove(old_run)
+
+    An instruction owns the comments and blank lines right above it
+    (``Dockerfile.leading``): ``remove`` and ``move`` take them along, and
+    ``insert_before`` puts new nodes above them. ``replace`` keeps them.
+    ``applicability`` has no default on purpose.
     """
 
-    replacements: tuple[tuple[object, tuple[object, ...]], ...]
     line: int
     message: str
     applicability: Applicability = attrs.field(kw_only=True)
-    code: str = ""
+    ops: list[tuple[str, object, tuple]] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.applicability, Applicability):
             raise TypeError("Edit.applicability must be SAFE or unsafe(reason)")
 
-    @property
-    def targets(self) -> list[int]:
-        return [id(old) for old, _ in self.replacements]
+    def replace(self, old: "BodyNode", *new: "BodyNode") -> "Edit":
+        """Put ``new`` where ``old`` is (nothing: remove ``old`` alone)."""
+        self.ops.append((REPLACE, old, new))
+        return self
+
+    def remove(self, *nodes: "BodyNode") -> "Edit":
+        """Remove each node with the comments and blank lines it owns."""
+        self.ops.extend((REMOVE, n, ()) for n in nodes)
+        return self
+
+    def insert_before(self, anchor: "BodyNode", *new: "BodyNode") -> "Edit":
+        """Insert ``new`` above ``anchor`` and the comments it owns."""
+        self.ops.append((BEFORE, anchor, new))
+        return self
+
+    def insert_after(self, anchor: "BodyNode", *new: "BodyNode") -> "Edit":
+        self.ops.append((AFTER, anchor, new))
+        return self
+
+    def move(self, node: "BodyNode", *, before: "BodyNode | None" = None,
+             after: "BodyNode | None" = None) -> "Edit":
+        """Move ``node`` with the comments it owns above ``before`` (and its
+        comments) or right below ``after``."""
+        if (before is None) == (after is None):
+            raise TypeError("move needs exactly one of before= or after=")
+        self.ops.append((MOVE_BEFORE, node, (before,)) if before is not None else (MOVE_AFTER, node, (after,)))
+        return self
 
 
 @attrs.frozen
@@ -115,11 +158,20 @@ class Decline:
 
 @attrs.define
 class Outcome:
-    """What one run of a pass over a file proposes."""
+    """What one run of a pass over a file proposes. The engine records
+    every edit and note under the code of the pass that returned it."""
 
     edits: list[Edit] = attrs.Factory(list)
     notes: list[Note] = attrs.Factory(list)
     code: str = ""
+
+    def change(self, message: str, *, applicability: Applicability, line: int | None = None,
+               at: "BodyNode | None" = None) -> Edit:
+        """Start one change; add operations to the returned edit. Its line is
+        ``line``, or that of ``at``, or that of the first node it touches."""
+        e = Edit(line if line is not None else getattr(at, "line", 0), message, applicability=applicability)
+        self.edits.append(e)
+        return e
 
     def edit(
         self,
@@ -130,15 +182,7 @@ class Outcome:
         line: int | None = None,
     ) -> Edit:
         """Propose replacing ``old`` with ``new`` (nothing: remove it)."""
-        e = Edit(((old, tuple(new)),), line if line is not None else getattr(old, "line", 0), message,
-                 applicability=applicability, code=self.code)
-        self.edits.append(e)
-        return e
-
-    def add(self, edit: Edit) -> Edit:
-        edit = attrs.evolve(edit, code=self.code)
-        self.edits.append(edit)
-        return edit
+        return self.change(message, applicability=applicability, line=line, at=old).replace(old, *new)
 
     def note(self, node_or_line: object, message: str) -> None:
         line = node_or_line if isinstance(node_or_line, int) else getattr(node_or_line, "line", 0)
@@ -164,6 +208,11 @@ class Pass:
 
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
+    runs_after: ClassVar[tuple[str, ...]] = ()
+    """Codes of passes that must run before this one when both are selected."""
+    changes_image: ClassVar[frozenset[str]] = frozenset()
+    """Final-image settings this pass may change (``IMAGE_CONTRACT`` names);
+    the engine fails a file whose edits change any other."""
 
     def outcome(self) -> Outcome:
         return Outcome(code=self.code)
@@ -230,7 +279,7 @@ def use_extra_passes(classes: Iterable[type[Pass]]) -> None:
 
 
 def all_passes() -> list[type[Pass]]:
-    """Every registered pass class, in run order (by code)."""
+    """Every registered pass class, in run order (``run_order``)."""
     global _REGISTRY
     if _REGISTRY is None:
         found: list[type[Pass]] = []
@@ -245,8 +294,42 @@ def all_passes() -> list[type[Pass]]:
         codes = [c.code for c in found]
         if len(set(codes)) != len(codes):
             raise RuntimeError(f"duplicate pass codes: {codes}")
-        _REGISTRY = sorted(found, key=lambda c: c.code)
+        _REGISTRY = run_order(found)
     return list(_REGISTRY)
+
+
+def run_order(classes: Iterable[type[Pass]], strict: bool = True) -> list[type[Pass]]:
+    """Code order, except that a pass runs after every pass it names in
+    ``runs_after``. A cycle is a RuntimeError (at registry load, before any
+    file is read), and so, when ``strict``, is a name that is no pass;
+    otherwise passes not among ``classes`` (not selected) are ignored."""
+    by_code = {c.code: c for c in classes}
+    for c in by_code.values():
+        strange = sorted(set(c.changes_image) - set(IMAGE_CONTRACT))
+        if strange:
+            raise RuntimeError(f"{c.code} declares changes to unknown image settings: {', '.join(strange)}")
+        unknown = [d for d in c.runs_after if d not in by_code]
+        if unknown and strict:
+            raise RuntimeError(f"{c.code} runs after unknown pass(es): {', '.join(unknown)}")
+    order: list[type[Pass]] = []
+    state: dict[str, str] = {}  # code -> "visiting" | "done"
+
+    def visit(c: type[Pass], path: list[str]) -> None:
+        if state.get(c.code) == "done":
+            return
+        if state.get(c.code) == "visiting":
+            cycle = path[path.index(c.code):] + [c.code]
+            raise RuntimeError(f"pass order has a cycle: {' -> '.join(cycle)}")
+        state[c.code] = "visiting"
+        for dep in sorted(c.runs_after):
+            if dep in by_code:
+                visit(by_code[dep], path + [c.code])
+        state[c.code] = "done"
+        order.append(c)
+
+    for code in sorted(by_code):
+        visit(by_code[code], [])
+    return order
 
 
 def reset_registry() -> None:
@@ -292,6 +375,6 @@ def split_codes(values: Iterable[str] | None) -> list[str]:
 
 
 __all__ = [
-    "Applicability", "SAFE", "unsafe", "Edit", "Note", "Decline", "Outcome", "PassContext", "Pass",
-    "all_passes", "use_extra_passes", "by_code", "select", "split_codes", "doc_sections", "fenced_code", "SelectionError",
+    "IMAGE_CONTRACT", "Applicability", "SAFE", "unsafe", "Edit", "Note", "Decline", "Outcome", "PassContext", "Pass",
+    "all_passes", "use_extra_passes", "run_order", "by_code", "select", "split_codes", "doc_sections", "fenced_code", "SelectionError",
 ]

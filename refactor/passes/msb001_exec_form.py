@@ -68,6 +68,8 @@ class ExecFormCmd(Pass):
 
     code = "MSB001"
     name = "exec-form-cmd"
+    # The image's command changes form (`/bin/sh -c "..."` -> the words).
+    changes_image = frozenset({"cmd", "entrypoint"})
 
     def run(self, tree, ctx):
         out = self.outcome()
