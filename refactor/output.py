@@ -131,10 +131,11 @@ class Progress:
     spinner."""
 
     SPIN = "|/-\\"
+    AFTER = 1.0  # seconds before it shows (tests/test_cli_tty.py sets 0)
 
     def __init__(self, stream, start: float):
         self.stream, self.start = stream, start
-        self.after = float(os.environ.get("MSB_REFACTOR_PROGRESS_AFTER", "1.0"))  # seconds; tests lower it
+        self.after = self.AFTER
         self.done = 0
         self.shown = False
         self.last = 0.0

@@ -10,13 +10,18 @@ import sys
 from tests.cli_helpers import ROOT, SHELL_CMD, write
 
 
-def run_on_tty(*args, env=None) -> tuple[int, str]:
-    """Run with stdout and stderr on a pseudo-terminal; return (code, screen bytes as text)."""
+def run_on_tty(*args, env=None, progress_after: float | None = None) -> tuple[int, str]:
+    """Run with stdout and stderr on a pseudo-terminal; return (code, screen
+    bytes as text). ``progress_after``: show the progress bar that soon."""
     master, slave = pty.openpty()
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm")
     full_env.pop("NO_COLOR", None)
     full_env.update(env or {})
-    proc = subprocess.Popen([sys.executable, "-m", "refactor", *map(str, args)], stdin=subprocess.DEVNULL,
+    entry = ["-m", "refactor"]
+    if progress_after is not None:
+        entry = ["-c", f"import sys; from refactor.output import Progress; Progress.AFTER = {progress_after}; "
+                       "from refactor.cli import main; main(sys.argv[1:])"]
+    proc = subprocess.Popen([sys.executable, *entry, *map(str, args)], stdin=subprocess.DEVNULL,
                             stdout=slave, stderr=slave, env=full_env, close_fds=True)
     os.close(slave)
     chunks = []
@@ -48,7 +53,7 @@ def test_diff_is_coloured_on_a_terminal(tmp_path):
 def test_progress_bar_on_a_terminal_for_long_runs(tmp_path):
     for k in range(30):
         write(tmp_path / f"s{k:02d}" / "Dockerfile", SHELL_CMD)
-    code, screen = run_on_tty("--check", "-j", "1", tmp_path, env={"MSB_REFACTOR_PROGRESS_AFTER": "0"})
+    code, screen = run_on_tty("--check", "-j", "1", tmp_path, progress_after=0)
     assert code == 1
     assert " files (" in screen and "\r\033[K" in screen
     # Over a second only: a fast run shows no bar.
