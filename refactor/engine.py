@@ -382,7 +382,10 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 continue
             out = _run_pass(p, tree, ctx)
             if isinstance(out, Decline):
-                declined[p.code] = out.reason
+                # A pass that declines its own output (a split file is no longer
+                # single-stage) has nothing more to do; that is no decline of the file.
+                if not any(c.code == p.code for c in changes):
+                    declined[p.code] = out.reason
                 continue
             notes.extend(Note(p.code, to_input(n.line), n.message) for n in out.notes)
             ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]

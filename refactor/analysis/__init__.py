@@ -117,6 +117,19 @@ class Facts:
         escape = self.tree.escape
         return lambda word: expand(word, scope, escape)
 
+    def run_environment(self, ins: Instruction) -> Callable[[str], str | None]:
+        """``name -> value`` as a RUN's shell sees it before ``ins``: the ARGs
+        and ENVs in scope, ``""`` for a name surely unset, None when the value
+        is not known here (an ARG without default, the base image's ENV).
+        This is the lookup ``refactor.analysis.shell`` expands words with."""
+        scope = self.scope_before(ins)
+
+        def lookup(name: str) -> str | None:
+            var = scope.lookup(name)
+            return "" if var is None else var.value
+
+        return lookup
+
     def args_needed(self, word_or_names: str | Iterable[str], ins: Instruction) -> tuple[Need, ...]:
         """What a new stage must declare so that the variables of a word (or
         the given names) keep the values they have before ``ins``.
