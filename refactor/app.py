@@ -15,6 +15,7 @@ import time
 from .options import CONFIG_OPTIONS, resolve
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 123
+_BY_DEST = {o.dest: o for o in CONFIG_OPTIONS.values()}  # the settings a configuration file can give
 
 
 class UsageError(Exception):
@@ -56,9 +57,6 @@ def execute(s: dict) -> int:
     if cfg_path is not None and s["verbose"]:
         out.info(f"using settings from {cfg_path}")
     return run_paths(paths, pick("exclude"), opts, passes, jobs, out)
-
-
-_BY_DEST = {o.dest: o for o in CONFIG_OPTIONS.values()}
 
 
 def check_command_line(s: dict) -> None:
