@@ -31,7 +31,6 @@ Importing this module does not import tree-sitter: the first read does
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -194,6 +193,8 @@ def run_script(ins: Run, shell: Sequence[str] | None = None) -> Script:
     ``-c`` leaves the whole script not understood.
     """
     if ins.is_exec_form:
+        import json  # rarely needed: kept off the start-up path
+
         argv = tuple(Word(json.dumps(v), v, (), (("text", v, True),)) for v in ins.value)
         return Script(ins.rest, (SimpleCommand(argv, span=(0, len(ins.rest))),))
     if shell is not None and not is_posix_shell(shell):
@@ -399,6 +400,7 @@ _HEREDOC_PARTS = frozenset(
     {"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "herestring_redirect", "file_descriptor"}
 )
 # A word with none of the characters that quote, expand or glob.
+_PLAIN_KINDS = frozenset({"word", "number", "command_name"})
 _PLAIN_WORD = re.compile(rb"[^\\'\"$`*?\[\]{}~\s]+")
 
 
@@ -727,7 +729,7 @@ class _Reader:
         mark = len(self.commands)
         assignments: list[Assignment] = []
         own: list[Redirect] = []
-        pieces: list[tuple[int, int, Any]] = []  # argv pieces: (start, end, node or escaped bytes)
+        pieces: list[tuple[int, int, Any, str]] = []  # argv pieces: (start, end, node, kind)
         children = node.children if node is not None else ()
         pos = children[0].start_byte if children else 0
         for child in children:
@@ -741,16 +743,16 @@ class _Reader:
             elif kind.endswith("redirect"):
                 self._redirect(child, own, extra_args := [], st)
                 for extra in extra_args:
-                    pieces.append((extra.start_byte, extra.end_byte, extra))
+                    pieces.append((extra.start_byte, extra.end_byte, extra, extra.type))
             elif kind not in ("comment", "ERROR") and pos > start:  # ERROR, MISSING: see _errors
-                pieces.append((start, pos, child))  # the name, then arguments
+                pieces.append((start, pos, child, kind))  # the name, then arguments
         if node is not None and node.start_byte in self._trailing:
             self._gap(pos, self._trailing[node.start_byte], pieces)
         for child in tail:
             # `cat < f arg`: the grammar gives `arg` to the redirect.
             self._redirect(child, own, extra_args := [], st)
             for extra in extra_args:
-                pieces.append((extra.start_byte, extra.end_byte, extra))
+                pieces.append((extra.start_byte, extra.end_byte, extra, extra.type))
         argv = self._argv(pieces, st)
         start = (node or tail[0]).start_byte
         end = max(n.end_byte for n in [*children, *tail])
@@ -774,10 +776,8 @@ class _Reader:
             return
         for m in _GAP_TOKEN.finditer(self.src, start, end):
             kind = m.lastgroup
-            if kind == "esc":
-                pieces.append((m.start(), m.end(), m.group()))
-            elif kind == "cont":
-                pieces.append((m.start(), m.end(), b""))  # joins what touches it
+            if kind in ("esc", "cont"):  # a continuation joins what touches it
+                pieces.append((m.start(), m.end(), None, kind))
             elif kind != "blank":
                 text = self.src[start:end].decode("utf-8", "replace")
                 if kind == "newline":
@@ -787,21 +787,25 @@ class _Reader:
                     self.unknown.append(NotUnderstood("text the parser skipped", text))
                 return
 
-    def _argv(self, pieces: list[tuple[int, int, Any]], st: _State) -> tuple[Word, ...]:
-        """Words from pieces; pieces that touch form one word."""
-        if len(pieces) > 1 and any(pieces[k][0] > pieces[k + 1][0] for k in range(len(pieces) - 1)):
+    def _argv(self, pieces: list[tuple[int, int, Any, str]], st: _State) -> tuple[Word, ...]:
+        """Words from (start, end, node, kind) pieces; pieces that touch form
+        one word (kind "esc": an escaped blank, "cont": a line continuation)."""
+        if any(pieces[k][0] > pieces[k + 1][0] for k in range(len(pieces) - 1)):
             pieces.sort(key=lambda p: p[0])
-        groups: list[list] = []
-        for piece in pieces:
-            if groups and groups[-1][-1][1] == piece[0]:
-                groups[-1].append(piece)
-            else:
-                groups.append([piece])
+        src = self.src
         words = []
-        for group in groups:
-            if all(isinstance(p[2], bytes) and not p[2] for p in group):
-                continue  # a lone line continuation is no word
-            words.append(self._word([(p[0], p[1]) if isinstance(p[2], bytes) else p[2] for p in group], st))
+        k, n = 0, len(pieces)
+        while k < n:
+            j = k + 1
+            while j < n and pieces[j][0] == pieces[j - 1][1]:
+                j += 1
+            start, end, _, kind = pieces[k]
+            if j == k + 1 and kind in _PLAIN_KINDS and _PLAIN_WORD.fullmatch(src, start, end):
+                raw = src[start:end].decode("utf-8", "replace")  # the common case
+                words.append(Word(raw, raw, (), (("text", raw, False),)))
+            elif any(p[3] != "cont" for p in pieces[k:j]):  # a lone continuation is no word
+                words.append(self._word([(p[0], p[1]) if p[3] in ("esc", "cont") else p[2] for p in pieces[k:j]], st))
+            k = j
         return tuple(words)
 
     def _effect(self, cmd: SimpleCommand, node: Any) -> _Outcome:
