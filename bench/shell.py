@@ -42,7 +42,7 @@ print(t1 - t0, t2 - t1, t3 - t2)
 def load(corpus: Path) -> list[tuple]:
     """(Run, SHELL in effect) for every shell-form RUN the parser accepts."""
     import refactor
-    from refactor.analysis.shell import shell_of
+    from refactor.analysis import facts
     from refactor.syntax.nodes import Run
 
     out = []
@@ -55,7 +55,8 @@ def load(corpus: Path) -> list[tuple]:
             continue
         for ins in tree.instructions:
             if isinstance(ins, Run) and not ins.is_exec_form:
-                out.append((ins, shell_of(tree, ins)))
+                shell = facts(tree).state_before(ins).shell  # Unknown: a base image's
+                out.append((ins, shell if isinstance(shell, tuple) else None))
     return out
 
 

@@ -3,7 +3,8 @@
 Passes ask what a RUN does (``go build -o /out/app ./cmd/server`` after
 ``cd /src``, ``apt-get install`` inside an ``if`` ...)::
 
-    script = run_script(run, shell=shell_of(tree, run))
+    shell = facts(tree).state_before(run).shell  # the SHELL in effect, or Unknown
+    script = run_script(run, shell if isinstance(shell, tuple) else None)
     for cmd in script.commands:
         if cmd.name == "go" and cmd.words()[:2] == ["go", "build"] and not cmd.conditional:
             ...
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 if TYPE_CHECKING:
-    from ..syntax.nodes import Dockerfile, Run
+    from ..syntax.nodes import Run
 
 frozen = attrs.frozen
 
@@ -188,9 +189,9 @@ def read_shell(text: str) -> Script:
 def run_script(ins: Run, shell: Sequence[str] | None = None) -> Script:
     """What ``ins`` runs: shell form, exec form or heredoc.
 
-    ``shell`` is the ``SHELL`` in effect (see ``shell_of``); None means the
-    default ``/bin/sh -c``. A shell that is not a POSIX shell run with
-    ``-c`` leaves the whole script not understood.
+    ``shell`` is the ``SHELL`` in effect (``facts(tree).state_before(ins).shell``
+    when it is known); None means the default ``/bin/sh -c``. A shell that is
+    not a POSIX shell run with ``-c`` leaves the whole script not understood.
     """
     if ins.is_exec_form:
         import json  # rarely needed: kept off the start-up path
@@ -202,24 +203,6 @@ def run_script(ins: Run, shell: Sequence[str] | None = None) -> Script:
     if not ins.heredocs:
         return read_shell(ins.rest)
     return _heredoc_script(ins)
-
-
-def shell_of(tree: Dockerfile, ins: Run) -> tuple[str, ...] | None:
-    """The ``SHELL`` in effect for ``ins``: the last one before it in its
-    stage or in the stages it is built on; None when there is none (the
-    default ``/bin/sh -c``, unless a base image sets another)."""
-    from .stages import ancestry, before, stage_of
-
-    stage = stage_of(tree, ins)
-    if stage is None:
-        return None
-    chain = ancestry(tree, stage)
-    for k, st in enumerate(chain):
-        instructions = before(st, ins) if k == 0 else st.instructions
-        for node in reversed(instructions):
-            if node.name == "SHELL" and node.is_exec_form:
-                return tuple(node.value)
-    return None
 
 
 def is_posix_shell(shell: Sequence[str]) -> bool:
@@ -1278,5 +1261,4 @@ __all__ = [
     "is_posix_shell",
     "read_shell",
     "run_script",
-    "shell_of",
 ]

@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import refactor
+from refactor.analysis import facts
 from refactor.analysis.shell import (
     Assignment,
     NotUnderstood,
@@ -25,7 +26,6 @@ from refactor.analysis.shell import (
     is_posix_shell,
     read_shell,
     run_script,
-    shell_of,
 )
 from refactor.syntax.nodes import Run
 from tests.conftest import ROOT, needs_real_corpus, real_corpus_files
@@ -43,6 +43,12 @@ def one(text: str) -> SimpleCommand:
 
 def words(script: Script) -> list[list[str] | None]:
     return [c.words() for c in script.commands]
+
+
+def shell_of(tree, ins: Run) -> tuple[str, ...] | None:
+    """The SHELL in effect, as passes get it; None when unknown (a base image's)."""
+    shell = facts(tree).state_before(ins).shell
+    return shell if isinstance(shell, tuple) else None
 
 
 def runs(text: str) -> list[Run]:
@@ -490,18 +496,19 @@ def test_a_non_posix_shell_is_not_understood():
     )
 
 
-def test_shell_of_follows_the_stage_chain():
+def test_the_shell_in_effect_follows_the_stage_chain():
     text = (
         'FROM a AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN x\n'
-        "FROM base AS build\nRUN y\n"
-        "FROM b\nRUN z\n"
+        'FROM base AS build\nRUN y\n'
+        'FROM b\nSHELL ["cmd", "/S", "/C"]\nRUN z\n'
     )
     tree = refactor.parse(text)
     x, y, z = (i for i in tree.instructions if isinstance(i, Run))
-    assert shell_of(tree, x) == ("/bin/bash", "-o", "pipefail", "-c")
-    assert shell_of(tree, y) == ("/bin/bash", "-o", "pipefail", "-c")
-    assert shell_of(tree, z) is None
-    assert run_script(y, shell_of(tree, y)).understood
+    assert shell_of(tree, x) == shell_of(tree, y) == ("/bin/bash", "-o", "pipefail", "-c")
+    assert words(run_script(y, shell_of(tree, y))) == [["y"]]
+    assert run_script(z, shell_of(tree, z)).unknown[0].reason == (
+        "the SHELL ['cmd', '/S', '/C'] is not a POSIX shell with -c"
+    )
 
 
 @pytest.mark.parametrize(
