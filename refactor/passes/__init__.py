@@ -26,7 +26,7 @@ file for this pass with a one-line reason the user sees.
 
 The docstring has fixed sections (``## What it does``, ``## Why``,
 ``## Example``, ``## Use instead``, ``## Fix safety``); ``docs/passes/`` is
-generated from them (``python -m refactor.docs``) and a test runs each
+generated from them (``python scripts/gen_docs.py``) and a test runs each
 pass on its Example and expects its Use instead.
 """
 
