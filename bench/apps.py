@@ -48,34 +48,50 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown app(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
 
-    head = f"{'app':<20} {'rewrite':<9} {'naive MB':>9} {'rewr. MB':>9} {'ratio':>6} " \
-           f"{'naive s':>8} {'rewr. s':>8}  self-test"
+    head = (
+        f"{'app':<20} {'rewrite':<9} {'naive MB':>9} {'rewr. MB':>9} {'ratio':>6} "
+        f"{'naive s':>8} {'rewr. s':>8}  self-test"
+    )
     print(f"engine {engine.name}, {'cached' if args.cached else 'clean (--no-cache)'} builds")
     print(head)
     print("-" * len(head))
     rows, failures = [], 0
     t0 = time.monotonic()
     for app in apps:
-        r = v.verify(app.dockerfile, app.rewritten_text(), app.dir,
-                     smoke_cmd=app.selftest_cmd, smoke_env=app.selftest_env, engine=engine,
-                     tags=(f"localhost/msb-e2e/{app.name}:naive", f"localhost/msb-e2e/{app.name}:rewritten"),
-                     keep_images=True, no_cache=not args.cached)
-        good = (r.original.built and r.rewritten.built and r.smoke_match
-                and r.original.smoke.stdout.strip() == app.expect)
+        r = v.verify(
+            app.dockerfile,
+            app.rewritten_text(),
+            app.dir,
+            smoke_cmd=app.selftest_cmd,
+            smoke_env=app.selftest_env,
+            engine=engine,
+            tags=(f"localhost/msb-e2e/{app.name}:naive", f"localhost/msb-e2e/{app.name}:rewritten"),
+            keep_images=True,
+            no_cache=not args.cached,
+        )
+        good = (
+            r.original.built and r.rewritten.built and r.smoke_match and r.original.smoke.stdout.strip() == app.expect
+        )
         failures += not good
         ratio = f"{r.size_ratio:.3f}" if r.size_ratio is not None else "-"
         status = "same" if good else ("BUILD FAILED" if not (r.original.built and r.rewritten.built) else "DIFFERS")
-        print(f"{app.name:<20} {app.rewritten:<9} {mb(r.original.size):>9} {mb(r.rewritten.size):>9} "
-              f"{ratio:>6} {r.original.build.seconds:>8.1f} {r.rewritten.build.seconds:>8.1f}  {status}",
-              flush=True)
-        rows.append({
-            "app": app.name, "rewritten": app.rewritten,
-            "naive_bytes": r.original.size, "rewritten_bytes": r.rewritten.size,
-            "ratio": r.size_ratio,
-            "naive_build_s": round(r.original.build.seconds, 2),
-            "rewritten_build_s": round(r.rewritten.build.seconds, 2),
-            "selftest_same": bool(good),
-        })
+        print(
+            f"{app.name:<20} {app.rewritten:<9} {mb(r.original.size):>9} {mb(r.rewritten.size):>9} "
+            f"{ratio:>6} {r.original.build.seconds:>8.1f} {r.rewritten.build.seconds:>8.1f}  {status}",
+            flush=True,
+        )
+        rows.append(
+            {
+                "app": app.name,
+                "rewritten": app.rewritten,
+                "naive_bytes": r.original.size,
+                "rewritten_bytes": r.rewritten.size,
+                "ratio": r.size_ratio,
+                "naive_build_s": round(r.original.build.seconds, 2),
+                "rewritten_build_s": round(r.rewritten.build.seconds, 2),
+                "selftest_same": bool(good),
+            }
+        )
     print(f"total {time.monotonic() - t0:.0f}s, {failures} app(s) failing")
     if args.json:
         args.json.write_text(json.dumps({"engine": engine.name, "cached": args.cached, "rows": rows}, indent=2))

@@ -95,8 +95,10 @@ def linters() -> dict[str, list[str]]:
 
 def row(name: str, files: int, wall: float, rss_kib: int, cpu: float | None = None) -> str:
     cpu = CPU["last"] if cpu is None else cpu
-    return (f"  {name:<22} {files:>6} files {wall:>7.2f} s wall {files / wall:>8,.0f} files/s"
-            f" {cpu:>7.2f} s CPU {rss_kib / 1024:>7.1f} MiB peak")
+    return (
+        f"  {name:<22} {files:>6} files {wall:>7.2f} s wall {files / wall:>8,.0f} files/s"
+        f" {cpu:>7.2f} s CPU {rss_kib / 1024:>7.1f} MiB peak"
+    )
 
 
 def main() -> int:
@@ -124,8 +126,9 @@ def main() -> int:
         else:
             step = n / args.sample
             sample = [files[int(k * step)] for k in range(args.sample)]
-        print(f"corpus: {n} files from {CORPUS}; {os.cpu_count()} cores; load average "
-              f"{os.getloadavg()[0]:.2f} at start")
+        print(
+            f"corpus: {n} files from {CORPUS}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start"
+        )
         print(f"\nbulk dry run, whole corpus (msb-refactor -j {args.jobs}, best of {args.repeat}):")
         best = None
         for _ in range(args.repeat):
@@ -163,8 +166,10 @@ def main() -> int:
             times = sorted(run_measured(argv, env)[0] for _ in range(args.single))
             med = statistics.median(times)
             print(f"  {name:<28} {med * 1000:>8.1f} ms median (min {times[0] * 1000:.1f}, max {times[-1] * 1000:.1f})")
-        print(f"\nload average at end: {os.getloadavg()[0]:.2f} (other work on the machine inflates wall"
-              " times; CPU seconds are less affected)")
+        print(
+            f"\nload average at end: {os.getloadavg()[0]:.2f} (other work on the machine inflates wall"
+            " times; CPU seconds are less affected)"
+        )
     return 0
 
 

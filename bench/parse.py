@@ -92,7 +92,7 @@ def main() -> None:
     try:
         theirs = measure("buildkit", args.corpus, args.rounds)
     except subprocess.CalledProcessError as e:
-        raise SystemExit(f"BuildKit's parser unavailable (pip install dockerfile): {e.stderr.strip()[-200:]}")
+        raise SystemExit(f"BuildKit's parser unavailable (pip install dockerfile): {e.stderr.strip()[-200:]}") from None
     rate = {k: v["files"] / v["seconds"] for k, v in (("ours", ours), ("buildkit", theirs))}
     print(f"corpus: {ours['files']} files, best of {args.rounds} rounds, CPU time on one core")
     print(f"{'':24}{'files/s':>10}{'peak MB':>10}")

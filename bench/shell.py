@@ -143,8 +143,17 @@ def main() -> None:
     if not args.child:
         # One core, as bench/parse.py: the rate is per core, whatever else runs.
         out = subprocess.run(
-            [sys.executable, __file__, "--child", "--corpus", str(args.corpus), "--rounds", str(args.rounds),
-             "--top", str(args.top)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--corpus",
+                str(args.corpus),
+                "--rounds",
+                str(args.rounds),
+                "--top",
+                str(args.top),
+            ],
             check=False,
             preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if hasattr(os, "sched_setaffinity") else None,
         )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from .engine import FileResult
 
@@ -20,8 +20,13 @@ def file_json(r: FileResult) -> dict:
         "path": r.path,
         "status": r.status.value,
         "changes": [
-            {"code": c.code, "line": c.line, "message": c.message, "applicability": c.applicability,
-             "unsafe_reason": c.reason}
+            {
+                "code": c.code,
+                "line": c.line,
+                "message": c.message,
+                "applicability": c.applicability,
+                "unsafe_reason": c.reason,
+            }
             for c in r.changes
         ],
         "notes": [_note(n) for n in r.notes],
@@ -37,8 +42,13 @@ def file_json(r: FileResult) -> dict:
 def to_json(results: Sequence[FileResult], summary: dict) -> str:
     from . import __version__
 
-    doc = {"tool": "msb-refactor", "version": __version__, "schema": SCHEMA_VERSION,
-           "files": [file_json(r) for r in results], "summary": summary}
+    doc = {
+        "tool": "msb-refactor",
+        "version": __version__,
+        "schema": SCHEMA_VERSION,
+        "files": [file_json(r) for r in results],
+        "summary": summary,
+    }
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -62,33 +72,50 @@ def to_sarif(results: Sequence[FileResult], passes) -> str:
     index = {}
     for k, cls in enumerate(passes):
         index[cls.code] = k
-        rules.append({
-            "id": cls.code,
-            "name": cls.name,
-            "shortDescription": {"text": cls.summary()},
-            "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
-            "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "),
-                     "markdown": pass_page(cls)},
-            "defaultConfiguration": {"level": "warning"},
-        })
+        rules.append(
+            {
+                "id": cls.code,
+                "name": cls.name,
+                "shortDescription": {"text": cls.summary()},
+                "fullDescription": {"text": doc_sections(cls)["Why"].replace("\n", " ")},
+                "help": {"text": doc_sections(cls)["What it does"].replace("\n", " "), "markdown": pass_page(cls)},
+                "defaultConfiguration": {"level": "warning"},
+            }
+        )
     out = []
     notifications = []
     for r in results:
         uri = artifact_uri(r.path)
         for c in r.changes:
-            res = {"ruleId": c.code, "level": "warning", "message": {"text": c.message},
-                   "locations": _location(uri, c.line)}
+            res = {
+                "ruleId": c.code,
+                "level": "warning",
+                "message": {"text": c.message},
+                "locations": _location(uri, c.line),
+            }
             if c.code in index:
                 res["ruleIndex"] = index[c.code]
             if c.applicability == "unsafe":
                 res["properties"] = {"applicability": "unsafe", "unsafeReason": c.reason}
             out.append(res)
         if r.error:
-            notifications.append({"level": "error", "message": {"text": r.error.splitlines()[0]},
-                                  "locations": _location(uri, _error_line(r.error))})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": r.error.splitlines()[0]},
+                    "locations": _location(uri, _error_line(r.error)),
+                }
+            )
     run = {
-        "tool": {"driver": {"name": "msb-refactor", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": "https://pypi.org/project/msb-refactor/", "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "msb-refactor",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://pypi.org/project/msb-refactor/",
+                "rules": rules,
+            }
+        },
         "results": out,
         "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
     }

@@ -26,8 +26,9 @@ class Unparsable(Pass):
         out = self.outcome()
         first = tree.instructions[0]
         if marked(tree) and first.name != "ENV":
-            out.edit(first, make_instruction((SourceLine("ENV A", "\n"),), (), "\\"), message="break it",
-                     applicability=SAFE)
+            out.edit(
+                first, make_instruction((SourceLine("ENV A", "\n"),), (), "\\"), message="break it", applicability=SAFE
+            )
         return out
 
 

@@ -10,8 +10,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def msb(*args, cwd=None, stdin: bytes | None = None, env: dict | None = None, timeout: int = 120,
-        extra_passes: str | None = None):
+def msb(
+    *args,
+    cwd=None,
+    stdin: bytes | None = None,
+    env: dict | None = None,
+    timeout: int = 120,
+    extra_passes: str | None = None,
+):
     """``python -m refactor ARGS``; returns CompletedProcess with text stdout/stderr.
 
     ``extra_passes`` (``"module:Class,..."``) runs through ``tests.run_msb``,
@@ -23,8 +29,14 @@ def msb(*args, cwd=None, stdin: bytes | None = None, env: dict | None = None, ti
     full_env.pop("PYTHONDONTWRITEBYTECODE", None)  # cache bytecode: each run starts faster
     full_env.update(env or {})
     entry = ["-m", "refactor"] if extra_passes is None else ["-m", "tests.run_msb", extra_passes]
-    p = subprocess.run([sys.executable, *entry, *map(str, args)], cwd=cwd, input=stdin,
-                       capture_output=True, env=full_env, timeout=timeout)
+    p = subprocess.run(
+        [sys.executable, *entry, *map(str, args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=full_env,
+        timeout=timeout,
+    )
     p.out = p.stdout.decode("utf-8", "surrogateescape")
     p.err = p.stderr.decode("utf-8", "surrogateescape")
     assert "Traceback" not in p.err, p.err

@@ -44,7 +44,9 @@ def buildkit_commands_of(text: str) -> list[dict]:
             "end_line": c.end_line,
             "flags": list(c.flags),
             "value": list(c.value),
-            "heredocs": [{"name": h.name, "file_descriptor": h.file_descriptor, "content": h.content} for h in c.heredocs],
+            "heredocs": [
+                {"name": h.name, "file_descriptor": h.file_descriptor, "content": h.content} for h in c.heredocs
+            ],
         }
         for c in dockerfile.parse_string(text)
     ]

@@ -10,8 +10,9 @@ import os
 import re
 import stat
 import tarfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Iterable, Sequence
+from typing import IO
 
 from refactor import verify as v
 

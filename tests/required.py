@@ -62,5 +62,6 @@ def buildkit():
 def pytest_runtest_setup(item):
     """A test marked ``corpus`` needs the shared corpus, with files in it."""
     if item.get_closest_marker("corpus") is not None and not real_corpus_files():
-        unavailable("corpus", f"the shared corpus is not at {REAL_CORPUS}, or is empty "
-                              "(set MSB_REAL_CORPUS); .ci/run has it")
+        unavailable(
+            "corpus", f"the shared corpus is not at {REAL_CORPUS}, or is empty (set MSB_REAL_CORPUS); .ci/run has it"
+        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests import broken_passes as bp
 from refactor.engine import MAX_ROUNDS, Status, refactor_text
 from refactor.passes import IMAGE_CONTRACT, SAFE, Edit, Outcome, Pass, all_passes, select, unsafe
+from tests import broken_passes as bp
 
 GOOD = "FROM node:20\nCOPY . /app\nCMD node server.js\n"
 MARKED = bp.MARK + "\n" + GOOD  # broken passes misbehave only on this
@@ -18,7 +18,7 @@ def test_unchanged_file_is_parsed_once(monkeypatch):
     calls = []
     real = engine.parse
     monkeypatch.setattr(engine, "parse", lambda *a, **k: calls.append(1) or real(*a, **k))
-    r = refactor_text("FROM node:20\nCMD [\"node\"]\n", "D")
+    r = refactor_text('FROM node:20\nCMD ["node"]\n', "D")
     assert r.status is Status.UNCHANGED and len(calls) == 1
     r = refactor_text(GOOD, "D")
     assert r.status is Status.CHANGED and len(calls) == 3  # original, then a re-parse after the one applied pass
@@ -50,13 +50,16 @@ def test_changed_result_lists_code_line_message():
     assert r.output == 'FROM node:20\nCOPY . /app\nCMD ["node", "server.js"]\n'
 
 
-@pytest.mark.parametrize("broken, needle", [
-    (bp.Unparsable, "TST001 produced text that does not parse (ENV must have two arguments at line 2)"),
-    (bp.NeverConverges, f"did not converge after {MAX_ROUNDS} rounds (TST002 keeps changing"),
-    (bp.Crashes, "TST003 (broken-crashes) crashed: RuntimeError: boom"),
-    (bp.AddsLink, "introduced BuildKit-only syntax (COPY --link) in a file without a `# syntax=` line"),
-    (bp.EditsStrangerNode, "TST005 edited a node that is not in the file's body"),
-])
+@pytest.mark.parametrize(
+    "broken, needle",
+    [
+        (bp.Unparsable, "TST001 produced text that does not parse (ENV must have two arguments at line 2)"),
+        (bp.NeverConverges, f"did not converge after {MAX_ROUNDS} rounds (TST002 keeps changing"),
+        (bp.Crashes, "TST003 (broken-crashes) crashed: RuntimeError: boom"),
+        (bp.AddsLink, "introduced BuildKit-only syntax (COPY --link) in a file without a `# syntax=` line"),
+        (bp.EditsStrangerNode, "TST005 edited a node that is not in the file's body"),
+    ],
+)
 def test_broken_pass_fails_the_file_with_one_clear_line(broken, needle):
     assert refactor_text(GOOD, "app/Dockerfile", [broken]).status is not Status.FAILED
     r = refactor_text(MARKED, "app/Dockerfile", [broken])
@@ -135,8 +138,9 @@ def test_unstable_result_is_rejected():
             out = self.outcome()
             for ins in tree.instructions:
                 if ins.name == "CMD" and ins.is_exec_form:
-                    out.edit(ins, tree.instruction("CMD " + " ".join(ins.arguments)), message="flip",
-                             applicability=SAFE)
+                    out.edit(
+                        ins, tree.instruction("CMD " + " ".join(ins.arguments)), message="flip", applicability=SAFE
+                    )
             return out
 
     r = refactor_text(GOOD, "D", select(["MSB001"]) + [Flip])
@@ -242,18 +246,20 @@ class SplitsIntoStages(Pass):
             return out
         from_, workdir, copy, build, debug, cmd = tree.instructions
         runtime = tree.instruction("FROM gcr.io/distroless/static-debian12")
-        out.change("split into builder and runtime", applicability=SAFE, at=from_) \
-            .replace(from_, tree.instruction("FROM golang:1.22 AS builder")) \
-            .remove(debug) \
-            .insert_before(cmd, tree.instruction("COPY --from=builder /out/app /out/app"), runtime) \
-            .move(build, before=copy)
+        out.change("split into builder and runtime", applicability=SAFE, at=from_).replace(
+            from_, tree.instruction("FROM golang:1.22 AS builder")
+        ).remove(debug).insert_before(cmd, tree.instruction("COPY --from=builder /out/app /out/app"), runtime).move(
+            build, before=copy
+        )
         return out
 
 
 def test_one_change_with_many_operations_carries_comments():
     r = refactor_text(SPLIT_ME, "D", [SplitsIntoStages])
     assert r.status is Status.CHANGED, r.error
-    assert r.output == """\
+    assert (
+        r.output
+        == """\
 # the app
 FROM golang:1.22 AS builder
 WORKDIR /src
@@ -265,6 +271,7 @@ COPY --from=builder /out/app /out/app
 FROM gcr.io/distroless/static-debian12
 CMD ["/out/app"]
 """
+    )
     assert [(c.code, c.line, c.message) for c in r.changes] == [("TST040", 2, "split into builder and runtime")]
 
 
@@ -316,7 +323,8 @@ class InsertsAtTop(Pass):
         first = tree.instructions[0]
         if tree.body[0] is first:
             out.change("heading", applicability=SAFE).insert_before(
-                first, tree.comment("one"), tree.comment("two"), tree.blank_line())
+                first, tree.comment("one"), tree.comment("two"), tree.blank_line()
+            )
         return out
 
 
@@ -343,8 +351,7 @@ def test_lines_of_notes_and_changes_are_the_inputs_after_other_passes_insert_lin
     assert r.status is Status.CHANGED, r.error
     assert r.output == "# one\n# two\n\nFROM a\nRUN keep\nRUN new\n"
     assert [(c.code, c.line) for c in r.changes] == [("TST043", 1), ("TST044", 3)]
-    assert [(n.code, n.line, n.message) for n in r.notes] == [
-        ("TST044", 2, "saw keep"), ("TST044", 3, "saw new")]
+    assert [(n.code, n.line, n.message) for n in r.notes] == [("TST044", 2, "saw keep"), ("TST044", 3, "saw new")]
 
 
 def test_declared_order_runs_dependencies_first_and_rejects_cycles():
@@ -395,7 +402,7 @@ class ChangesUser(Pass):
 
 
 def test_a_pass_that_changes_the_image_without_declaring_it_fails_the_file():
-    r = refactor_text("FROM a\nCMD [\"x\"]\n", "D", [ChangesUser])
+    r = refactor_text('FROM a\nCMD ["x"]\n', "D", [ChangesUser])
     assert r.status is Status.FAILED
     assert "TST047 changed the final image's USER without declaring it" in r.error
 
@@ -405,5 +412,5 @@ def test_a_pass_that_changes_the_image_without_declaring_it_fails_the_file():
         code = "TST048"
         changes_image = frozenset({"user"})
 
-    r = refactor_text("FROM a\nCMD [\"x\"]\n", "D", [DeclaresUser])
+    r = refactor_text('FROM a\nCMD ["x"]\n', "D", [DeclaresUser])
     assert r.status is Status.CHANGED and r.output.endswith("USER 65532\n")

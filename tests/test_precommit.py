@@ -26,11 +26,21 @@ def hooks() -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("path, matched", [
-    ("Dockerfile", True), ("svc/Dockerfile.prod", True), ("api.Dockerfile", True), ("x/base.dockerfile", True),
-    ("Containerfile", True), ("Containerfile.dev", True), ("Dockerfile.dockerignore", False),
-    ("README.md", False), ("Dockerfiles/x.txt", False), ("notDockerfile", False),
-])
+@pytest.mark.parametrize(
+    "path, matched",
+    [
+        ("Dockerfile", True),
+        ("svc/Dockerfile.prod", True),
+        ("api.Dockerfile", True),
+        ("x/base.dockerfile", True),
+        ("Containerfile", True),
+        ("Containerfile.dev", True),
+        ("Dockerfile.dockerignore", False),
+        ("README.md", False),
+        ("Dockerfiles/x.txt", False),
+        ("notDockerfile", False),
+    ],
+)
 def test_hook_file_patterns_agree_with_discovery(path, matched):
     for hook in hooks():
         hit = re.search(hook["files"], path) and not re.search(hook["exclude"], path)

@@ -22,8 +22,15 @@ def pytest_in_subprocess(args, env: dict, cwd: Path = ROOT) -> subprocess.Comple
     full = {k: v for k, v in os.environ.items() if k not in DECIDING}
     full["PYTHONPATH"] = os.pathsep.join([env.pop("PYTHONPATH", ""), str(ROOT)]).strip(os.pathsep)
     full.update(env)
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", *args],
-                          cwd=cwd, env=full, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", *args],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def outcome(p: subprocess.CompletedProcess) -> str:
@@ -45,13 +52,13 @@ def test_corpus_tests_fail_without_the_corpus_in_ci(tmp_path, ci):
     assert "the shared corpus is not at" in p.stdout
 
 
-ORACLE_TEST = '''
+ORACLE_TEST = """
 from tests.required import buildkit
 
 
 def test_uses_the_oracle():
     buildkit().parse_string("FROM scratch\\n")
-'''
+"""
 
 
 def test_oracle_tests_fail_without_buildkits_parser_in_ci(tmp_path):

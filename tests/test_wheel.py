@@ -28,8 +28,13 @@ NOT_SHIPPED = {"refactor/corpus_apps.py", "refactor/docs.py"}
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    p = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                       capture_output=True, text=True, timeout=600, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert p.returncode == 0, p.stderr
     (built,) = out.glob("msb_refactor-*.whl")
     return built
@@ -39,8 +44,24 @@ def wheel(tmp_path_factory) -> Path:
 def installed(wheel, tmp_path_factory) -> Path:
     """The wheel installed on its own (no dependencies: the test venv has them)."""
     target = tmp_path_factory.mktemp("site")
-    p = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "-q", "--target",
-                        str(target), str(wheel)], capture_output=True, text=True, timeout=600, check=False)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-compile",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert p.returncode == 0, p.stderr
     return target
 
@@ -53,8 +74,9 @@ def test_wheel_ships_the_package_only(wheel):
     assert not modules & NOT_SHIPPED
     source = {str(p.relative_to(ROOT)) for p in (ROOT / "refactor").rglob("*.py")}
     assert modules == source  # everything under refactor/ ships, so nothing test-only may live there
-    grammar = {f"refactor/grammar/{p.relative_to(ROOT / 'grammar')}" for p in (ROOT / "grammar").rglob("*")
-               if p.is_file()}
+    grammar = {
+        f"refactor/grammar/{p.relative_to(ROOT / 'grammar')}" for p in (ROOT / "grammar").rglob("*") if p.is_file()
+    }
     assert grammar and grammar <= set(names)  # the parser's grammar, found next to the code
 
 
@@ -85,14 +107,26 @@ def test_shipped_modules_import_only_the_standard_library_and_dependencies(wheel
 
 def run_installed(installed: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
     env = {"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
-    return subprocess.run([str(installed / "bin" / "msb-refactor"), *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(installed / "bin" / "msb-refactor"), *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_installed_command_runs(installed, tmp_path):
-    where = subprocess.run([sys.executable, "-c", "import refactor; print(refactor.__file__)"],
-                           env={"PYTHONPATH": str(installed)}, cwd=tmp_path, capture_output=True, text=True,
-                           check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import refactor; print(refactor.__file__)"],
+        env={"PYTHONPATH": str(installed)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert where.stdout.startswith(str(installed))  # the wheel's code, not this checkout's
     p = run_installed(installed, "rules", cwd=tmp_path)
     assert p.returncode == 0 and p.stdout.startswith("MSB001  exec-form-cmd  "), p.stderr

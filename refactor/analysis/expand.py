@@ -383,8 +383,10 @@ class _Lexer:
         return v
 
     def pattern(self, name: str, modifier: str) -> None:
-        self.unknown(f"${{{name}{modifier}...}} (pattern matching) is not analysed:"
-                     " BuildKit v0.12 refuses it, later versions evaluate it")
+        self.unknown(
+            f"${{{name}{modifier}...}} (pattern matching) is not analysed:"
+            " BuildKit v0.12 refuses it, later versions evaluate it"
+        )
 
 
 def _is_go_digit(ch: str) -> bool:

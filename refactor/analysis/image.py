@@ -220,8 +220,19 @@ def _initial(info: StageInfo, done: dict[int, tuple[StageState, ...]]) -> StageS
     edge = info.base
     if edge.image == "scratch":
         return StageState(
-            info.index, None, "/", "", DEFAULT_SHELL, (("PATH", DEFAULT_PATH),), None, None,
-            frozenset(), frozenset(), (), None, None,
+            info.index,
+            None,
+            "/",
+            "",
+            DEFAULT_SHELL,
+            (("PATH", DEFAULT_PATH),),
+            None,
+            None,
+            frozenset(),
+            frozenset(),
+            (),
+            None,
+            None,
             Scope({"PATH": Var("PATH", DEFAULT_PATH, "image default")}),
         )
     base = edge.image if edge.image is not None else edge.ref
@@ -230,8 +241,19 @@ def _initial(info: StageInfo, done: dict[int, tuple[StageState, ...]]) -> StageS
         return Unknown(f"{what} of base image {base}")
 
     return StageState(
-        info.index, base, unknown("WORKDIR"), unknown("USER"), unknown("SHELL"), (), unknown("CMD"),
-        unknown("ENTRYPOINT"), frozenset(), frozenset(), (), unknown("HEALTHCHECK"), unknown("STOPSIGNAL"),
+        info.index,
+        base,
+        unknown("WORKDIR"),
+        unknown("USER"),
+        unknown("SHELL"),
+        (),
+        unknown("CMD"),
+        unknown("ENTRYPOINT"),
+        frozenset(),
+        frozenset(),
+        (),
+        unknown("HEALTHCHECK"),
+        unknown("STOPSIGNAL"),
         Scope(base=base),
     )
 
@@ -276,8 +298,9 @@ def _arg(state, ins, global_scope, escape):
         name, eq, raw = word.partition("=")
         if eq:
             exp = expand(raw, scope, escape)
-            scope = scope.set(Var(name, exp.text, "ARG", _text(exp).reason if not exp.known else None,
-                                  raw=raw, node=ins))
+            scope = scope.set(
+                Var(name, exp.text, "ARG", _text(exp).reason if not exp.known else None, raw=raw, node=ins)
+            )
         elif global_scope.get(name) is not None:
             scope = scope.set(global_scope.get(name))
         else:
@@ -352,8 +375,9 @@ def _volume(state, ins, _global, escape):
     paths = set(state.volume)
     for item in ins.paths:
         value = _text(expand(item, state.scope, escape))
-        paths.add(Unknown("VOLUME specified can not be an empty string (BuildKit fails the build)")
-                  if value == "" else value)
+        paths.add(
+            Unknown("VOLUME specified can not be an empty string (BuildKit fails the build)") if value == "" else value
+        )
     return attrs.evolve(state, volume=frozenset(paths))
 
 
@@ -374,9 +398,18 @@ def _healthcheck(state, ins, _global, _escape):
 
 
 _HANDLERS = {
-    Env: _env, Arg: _arg, Workdir: _workdir, User: _user, Shell: _shell, Cmd: _cmd,
-    Entrypoint: _entrypoint, Expose: _expose, Volume: _volume, Label: _label,
-    Stopsignal: _stopsignal, Healthcheck: _healthcheck,
+    Env: _env,
+    Arg: _arg,
+    Workdir: _workdir,
+    User: _user,
+    Shell: _shell,
+    Cmd: _cmd,
+    Entrypoint: _entrypoint,
+    Expose: _expose,
+    Volume: _volume,
+    Label: _label,
+    Stopsignal: _stopsignal,
+    Healthcheck: _healthcheck,
 }
 
 
@@ -409,8 +442,16 @@ def health_of(ins: Healthcheck) -> Health | Unknown:
     )
 
 
-_UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
-          "h": 3600 * 10**9}
+_UNITS = {
+    "ns": 1,
+    "us": 10**3,
+    "\u00b5s": 10**3,
+    "\u03bcs": 10**3,
+    "ms": 10**6,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+}
 _DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
 
 

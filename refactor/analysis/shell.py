@@ -944,7 +944,10 @@ class _Reader:
                 self._word([value], st._replace(context=context))
             if node.type == "c_style_for_statement":
                 for i, child in enumerate(node.children):
-                    if node.field_name_for_child(i) in ("initializer", "update") and child.type == "variable_assignment":
+                    if (
+                        node.field_name_for_child(i) in ("initializer", "update")
+                        and child.type == "variable_assignment"
+                    ):
                         self.assigned.add(self._text(child.child_by_field_name("name")))
             cond_nodes: list[Any] = []
         else:
@@ -970,7 +973,11 @@ class _Reader:
             for i, child in enumerate(item.children):
                 if child.type == ")" and not after_paren:
                     after_paren = True
-                elif after_paren and item.field_name_for_child(i) != "termination" and child.type not in (";;", ";&", ";;&"):
+                elif (
+                    after_paren
+                    and item.field_name_for_child(i) != "termination"
+                    and child.type not in (";;", ";&", ";;&")
+                ):
                     statements.append(child)
             result = self._body(statements, st._replace(context=context, conditional=True, operator=None))
             if not result.exits:
@@ -1132,7 +1139,12 @@ class _Reader:
         if name is not None and name.type == "variable_name" and _NAME.fullmatch(self._text(name)):
             names.append(self._text(name))
         ops = [c.type for c in inner if not c.is_named]
-        if name is None or name.type != "variable_name" or not _NAME.fullmatch(self._text(name)) or inner[0] is not name:
+        if (
+            name is None
+            or name.type != "variable_name"
+            or not _NAME.fullmatch(self._text(name))
+            or inner[0] is not name
+        ):
             parts.append(("opaque", "a parameter expansion"))
         elif len(inner) == 1:
             parts.append(("var", self._text(name), quoted, None, ()))

@@ -135,6 +135,6 @@ def _unquoted_prefix(text: str) -> str:
 
 def _is_assignment(raw: str) -> bool:
     name, eq, _ = raw.partition("=")
-    return bool(eq) and bool(name) and (name[0].isalpha() or name[0] == "_") and all(
-        c.isalnum() or c == "_" for c in name
+    return (
+        bool(eq) and bool(name) and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name)
     )

@@ -31,8 +31,17 @@ from .expand import ExpansionError, Scope, Var, expand, expand_exact
 # BuildKit's defaultArgs: set for FROM lines and for `ARG NAME` in a stage,
 # from the platforms of the build (unknown here).
 PLATFORM_ARGS = (
-    "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
-    "TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDOSVERSION",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETOSVERSION",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
 )
 _GO_INT = re.compile(r"[+-]?[0-9]+\Z")  # what Go's strconv.Atoi accepts
 
@@ -233,7 +242,9 @@ def _copy_edge(ins: CopyLike, current: int, names: list) -> Edge:
         if index < 0 or index >= len(names):
             return Edge("copy", ref, None, None, f"invalid stage index {index}: the build fails", ins)
         if index >= current:
-            return Edge("copy", ref, None, None, f"stage {index} is not defined before this stage: the build fails", ins)
+            return Edge(
+                "copy", ref, None, None, f"stage {index} is not defined before this stage: the build fails", ins
+            )
         return Edge("copy", ref, index, None, None, ins)
     return _named_edge("copy", ins, ref, current, names)
 

@@ -33,7 +33,8 @@ pass on its Example and expects its Use instead.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -61,7 +62,7 @@ class Applicability:
             raise ValueError("an unsafe edit must give its reason")
 
     @classmethod
-    def unsafe(cls, reason: str) -> "Applicability":
+    def unsafe(cls, reason: str) -> Applicability:
         return cls(False, reason)
 
     @property
@@ -79,7 +80,13 @@ def unsafe(reason: str) -> Applicability:
 
 # What an edit can do to a body node (matched by identity).
 REPLACE, REMOVE, BEFORE, AFTER, MOVE_BEFORE, MOVE_AFTER = (
-    "replace", "remove", "before", "after", "move-before", "move-after")
+    "replace",
+    "remove",
+    "before",
+    "after",
+    "move-before",
+    "move-after",
+)
 
 
 @attrs.define
@@ -111,27 +118,26 @@ class Edit:
         if not isinstance(self.applicability, Applicability):
             raise TypeError("Edit.applicability must be SAFE or unsafe(reason)")
 
-    def replace(self, old: "BodyNode", *new: "BodyNode") -> "Edit":
+    def replace(self, old: BodyNode, *new: BodyNode) -> Edit:
         """Put ``new`` where ``old`` is (nothing: remove ``old`` alone)."""
         self.ops.append((REPLACE, old, new))
         return self
 
-    def remove(self, *nodes: "BodyNode") -> "Edit":
+    def remove(self, *nodes: BodyNode) -> Edit:
         """Remove each node with the comments and blank lines it owns."""
         self.ops.extend((REMOVE, n, ()) for n in nodes)
         return self
 
-    def insert_before(self, anchor: "BodyNode", *new: "BodyNode") -> "Edit":
+    def insert_before(self, anchor: BodyNode, *new: BodyNode) -> Edit:
         """Insert ``new`` above ``anchor`` and the comments it owns."""
         self.ops.append((BEFORE, anchor, new))
         return self
 
-    def insert_after(self, anchor: "BodyNode", *new: "BodyNode") -> "Edit":
+    def insert_after(self, anchor: BodyNode, *new: BodyNode) -> Edit:
         self.ops.append((AFTER, anchor, new))
         return self
 
-    def move(self, node: "BodyNode", *, before: "BodyNode | None" = None,
-             after: "BodyNode | None" = None) -> "Edit":
+    def move(self, node: BodyNode, *, before: BodyNode | None = None, after: BodyNode | None = None) -> Edit:
         """Move ``node`` with the comments it owns above ``before`` (and its
         comments) or right below ``after``."""
         if (before is None) == (after is None):
@@ -165,8 +171,9 @@ class Outcome:
     notes: list[Note] = attrs.Factory(list)
     code: str = ""
 
-    def change(self, message: str, *, applicability: Applicability, line: int | None = None,
-               at: "BodyNode | None" = None) -> Edit:
+    def change(
+        self, message: str, *, applicability: Applicability, line: int | None = None, at: BodyNode | None = None
+    ) -> Edit:
         """Start one change; add operations to the returned edit. Its line is
         ``line``, or that of ``at``, or that of the first node it touches."""
         e = Edit(line if line is not None else getattr(at, "line", 0), message, applicability=applicability)
@@ -175,8 +182,8 @@ class Outcome:
 
     def edit(
         self,
-        old: "BodyNode",
-        *new: "BodyNode",
+        old: BodyNode,
+        *new: BodyNode,
         message: str,
         applicability: Applicability,
         line: int | None = None,
@@ -194,7 +201,7 @@ class PassContext:
     """What a pass may ask about the file being rewritten."""
 
     path: str | None
-    build_context: "BuildContext"
+    build_context: BuildContext
     """What the build context holds (``--context``, or the Dockerfile's directory)."""
     buildkit_syntax: bool
     """True when BuildKit-only syntax (heredocs, COPY --link, RUN --mount)
@@ -217,7 +224,7 @@ class Pass:
     def outcome(self) -> Outcome:
         return Outcome(code=self.code)
 
-    def run(self, tree: "Dockerfile", ctx: PassContext) -> "Outcome | Decline":  # pragma: no cover
+    def run(self, tree: Dockerfile, ctx: PassContext) -> Outcome | Decline:  # pragma: no cover
         raise NotImplementedError
 
     @classmethod
@@ -285,8 +292,11 @@ def all_passes() -> list[type[Pass]]:
         found: list[type[Pass]] = []
         for modname in PASS_MODULES:
             mod = importlib.import_module(f"{__name__}.{modname}")
-            classes = [c for c in vars(mod).values()
-                       if isinstance(c, type) and issubclass(c, Pass) and c is not Pass and c.__module__ == mod.__name__]
+            classes = [
+                c
+                for c in vars(mod).values()
+                if isinstance(c, type) and issubclass(c, Pass) and c is not Pass and c.__module__ == mod.__name__
+            ]
             if len(classes) != 1:
                 raise RuntimeError(f"{mod.__name__} must define exactly one Pass class")
             found.append(classes[0])
@@ -318,7 +328,7 @@ def run_order(classes: Iterable[type[Pass]], strict: bool = True) -> list[type[P
         if state.get(c.code) == "done":
             return
         if state.get(c.code) == "visiting":
-            cycle = path[path.index(c.code):] + [c.code]
+            cycle = path[path.index(c.code) :] + [c.code]
             raise RuntimeError(f"pass order has a cycle: {' -> '.join(cycle)}")
         state[c.code] = "visiting"
         for dep in sorted(c.runs_after):
@@ -354,8 +364,9 @@ def _matches(cls: type[Pass], selector: str) -> bool:
     return s == "ALL" or cls.code.startswith(s) or cls.name.upper() == s
 
 
-def select(select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-           passes: Iterable[type[Pass]] | None = None) -> list[type[Pass]]:
+def select(
+    select: Sequence[str] | None = None, ignore: Sequence[str] | None = None, passes: Iterable[type[Pass]] | None = None
+) -> list[type[Pass]]:
     """Resolve codes or prefixes (``MSB``, ``MSB0``, ``MSB001``, a pass name,
     or ``ALL``) to pass classes in run order. Unknown selectors raise."""
     pool = list(passes) if passes is not None else all_passes()
@@ -375,6 +386,23 @@ def split_codes(values: Iterable[str] | None) -> list[str]:
 
 
 __all__ = [
-    "IMAGE_CONTRACT", "Applicability", "SAFE", "unsafe", "Edit", "Note", "Decline", "Outcome", "PassContext", "Pass",
-    "all_passes", "use_extra_passes", "run_order", "by_code", "select", "split_codes", "doc_sections", "fenced_code", "SelectionError",
+    "IMAGE_CONTRACT",
+    "Applicability",
+    "SAFE",
+    "unsafe",
+    "Edit",
+    "Note",
+    "Decline",
+    "Outcome",
+    "PassContext",
+    "Pass",
+    "all_passes",
+    "use_extra_passes",
+    "run_order",
+    "by_code",
+    "select",
+    "split_codes",
+    "doc_sections",
+    "fenced_code",
+    "SelectionError",
 ]

@@ -90,8 +90,11 @@ class ExecFormCmd(Pass):
                     continue
                 kw = ins.name
                 if windows is not None:
-                    out.note(ins, f"{kw} left in shell form: the base image `{windows.image}` looks like Windows,"
-                                  " where shell form runs under cmd.exe")
+                    out.note(
+                        ins,
+                        f"{kw} left in shell form: the base image `{windows.image}` looks like Windows,"
+                        " where shell form runs under cmd.exe",
+                    )
                     continue
                 shell = _shell_in_effect(chain, stage, ins)
                 if shell is not None:
@@ -107,8 +110,11 @@ class ExecFormCmd(Pass):
                 if not text.strip():
                     continue
                 if text.lstrip().startswith("["):
-                    out.note(ins, f"{kw} left in shell form: it looks like a JSON array but is not valid JSON"
-                                  " (strings need double quotes), so BuildKit runs it with /bin/sh -c")
+                    out.note(
+                        ins,
+                        f"{kw} left in shell form: it looks like a JSON array but is not valid JSON"
+                        " (strings need double quotes), so BuildKit runs it with /bin/sh -c",
+                    )
                     continue
                 try:
                     words = simple_words(text)
@@ -127,17 +133,21 @@ class ExecFormCmd(Pass):
                 if not words:
                     continue
                 if words[0] in SHELL_BUILTINS:
-                    out.note(ins, f"{kw} left in shell form: `{words[0]}` is a shell builtin or keyword,"
-                                  " which exec form cannot run the same way")
+                    out.note(
+                        ins,
+                        f"{kw} left in shell form: `{words[0]}` is a shell builtin or keyword,"
+                        " which exec form cannot run the same way",
+                    )
                     continue
                 new = _exec_form(tree, ins, words, dropped_exec)
                 applicability = self._applicability(ins, stage, chain)
                 if dropped_exec:
-                    message = (f"shell-form {kw} needs /bin/sh only to `exec {words[0]}`; exec form runs it"
-                               " directly")
+                    message = f"shell-form {kw} needs /bin/sh only to `exec {words[0]}`; exec form runs it directly"
                 else:
-                    message = (f"shell-form {kw} runs `{words[0]}` under /bin/sh -c, where signals may not reach"
-                               " it; use exec form")
+                    message = (
+                        f"shell-form {kw} runs `{words[0]}` under /bin/sh -c, where signals may not reach"
+                        " it; use exec form"
+                    )
                 out.edit(ins, new, applicability=applicability, message=message)
         return out
 
@@ -146,8 +156,10 @@ class ExecFormCmd(Pass):
         if isinstance(ins, Entrypoint):
             cmds = [c for c in stage.instructions if isinstance(c, Cmd)]
             if cmds:
-                return unsafe(f"CMD at line {cmds[-1].line} would become arguments of the exec-form ENTRYPOINT,"
-                              " which shell form ignored")
+                return unsafe(
+                    f"CMD at line {cmds[-1].line} would become arguments of the exec-form ENTRYPOINT,"
+                    " which shell form ignored"
+                )
             return unsafe("an exec-form ENTRYPOINT receives `docker run` arguments, which shell form ignored")
         entry = None
         for s in reversed(chain):  # farthest ancestor first, so the nearest wins
@@ -155,8 +167,9 @@ class ExecFormCmd(Pass):
                 if isinstance(n, Entrypoint):
                     entry = n
         if entry is not None and entry.is_exec_form:
-            return unsafe(f"the ENTRYPOINT at line {entry.line} would receive the words themselves"
-                          " instead of `/bin/sh -c ...`")
+            return unsafe(
+                f"the ENTRYPOINT at line {entry.line} would receive the words themselves instead of `/bin/sh -c ...`"
+            )
         return SAFE
 
 
@@ -223,7 +236,7 @@ def _line_groups(ins, dropped_exec):
         if k == 0:
             if not content.startswith(ins.keyword):
                 return None
-            content = content[len(ins.keyword):]
+            content = content[len(ins.keyword) :]
         if content and content[-1] not in " \t" and k < len(ins.lines) - 1:
             return None  # the next line continues this word
         try:

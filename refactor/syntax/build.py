@@ -16,7 +16,7 @@ instruction.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .nodes import (
     BlankLine,
@@ -103,16 +103,16 @@ def comment(text: str, style: Style = _DEFAULT) -> Comment:
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9-_.]*")  # BuildKit's rule, on the lower-cased name
 
 
-def make_from(image: str, alias: str | None = None, platform: str | None = None,
-              style: Style = _DEFAULT) -> From:
+def make_from(image: str, alias: str | None = None, platform: str | None = None, style: Style = _DEFAULT) -> From:
     """``FROM [--platform=P] IMAGE [AS ALIAS]``."""
     if alias is not None and not _STAGE_NAME.fullmatch(alias.lower()):
         raise ValueError(f"invalid stage name {alias!r}: BuildKit wants a letter, then letters, digits, -, _ or .")
     flags = [f"--platform={_flag_value(platform, style)}"] if platform is not None else []
     words = [_plain_word(image, style)] + (["AS", _plain_word(alias, style)] if alias is not None else [])
     node = _one_line("FROM", flags, " ".join(words), style)
-    _check(node, node.image == image and node.alias == alias and node.platform == platform,
-           f"FROM {image!r} AS {alias!r}")
+    _check(
+        node, node.image == image and node.alias == alias and node.platform == platform, f"FROM {image!r} AS {alias!r}"
+    )
     return node
 
 
@@ -128,16 +128,26 @@ def exec_form(keyword: str, words: Sequence[str], style: Style = _DEFAULT) -> In
     return node
 
 
-def make_copy(sources: Sequence[str], dest: str, from_: str | None = None, chown: str | None = None,
-              chmod: str | None = None, link: bool = False, style: Style = _DEFAULT) -> Copy:
+def make_copy(
+    sources: Sequence[str],
+    dest: str,
+    from_: str | None = None,
+    chown: str | None = None,
+    chmod: str | None = None,
+    link: bool = False,
+    style: Style = _DEFAULT,
+) -> Copy:
     """``COPY [--from] [--chown] [--chmod] [--link] SRC... DEST``, in JSON form
     when a word would not survive shell form (spaces, a leading ``--`` or
     ``[``, ``<<``, an escape character at its end)."""
     if not sources:
         raise ValueError("COPY needs at least one source")
     words = [*sources, dest]
-    flags = [f"--{name}={_flag_value(value, style)}" for name, value in
-             (("from", from_), ("chown", chown), ("chmod", chmod)) if value is not None]
+    flags = [
+        f"--{name}={_flag_value(value, style)}"
+        for name, value in (("from", from_), ("chown", chown), ("chmod", chmod))
+        if value is not None
+    ]
     if link:
         flags.append("--link")
     if _needs_json(words, style.escape):
@@ -145,15 +155,20 @@ def make_copy(sources: Sequence[str], dest: str, from_: str | None = None, chown
     else:
         rest = " ".join(words)
     node = _one_line("COPY", flags, rest, style)
-    _check(node, node.value == tuple(words) and (node.from_stage, node.chown, node.chmod, node.link)
-           == (from_, chown, chmod, link), f"COPY {words!r}")
+    _check(
+        node,
+        node.value == tuple(words)
+        and (node.from_stage, node.chown, node.chmod, node.link) == (from_, chown, chmod, link),
+        f"COPY {words!r}",
+    )
     return node
 
 
 def _needs_json(words: list[str], escape: str) -> bool:
     first = words[0]
-    return (first.startswith(("--", "[")) or
-            any(not w or "<<" in w or w.endswith(escape) or not _printable_word(w) for w in words))
+    return first.startswith(("--", "[")) or any(
+        not w or "<<" in w or w.endswith(escape) or not _printable_word(w) for w in words
+    )
 
 
 def _printable_word(word: str) -> bool:

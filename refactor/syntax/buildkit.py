@@ -33,11 +33,7 @@ JSON_OR_LIST = frozenset({"add", "copy", "volume"})
 WHITESPACE_LIST = frozenset({"expose", "from"})
 SINGLE_STRING = frozenset({"maintainer", "stopsignal", "user", "workdir"})
 KNOWN_KEYWORDS = (
-    JSON_OR_SHELL
-    | JSON_OR_LIST
-    | WHITESPACE_LIST
-    | SINGLE_STRING
-    | {"arg", "env", "label", "healthcheck", "onbuild"}
+    JSON_OR_SHELL | JSON_OR_LIST | WHITESPACE_LIST | SINGLE_STRING | {"arg", "env", "label", "healthcheck", "onbuild"}
 )
 HEREDOC_KEYWORDS = frozenset({"add", "copy", "run"})
 
@@ -238,6 +234,7 @@ def _json_decoder():
 
         _JSON.append(json.JSONDecoder(parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number))
     return _JSON[0]
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -523,14 +520,14 @@ class _ShellWords:
         name = self.name()
         ch = self.next()
         if ch == "}":
-            return "${%s}" % name
+            return f"${{{name}}}"
         if ch == ":":
             modifier = self.next()
             word, _ = self.stop_on("}")
-            return "${%s:%s%s}" % (name, modifier, word)
+            return f"${{{name}:{modifier}{word}}}"
         if ch in "?":
             word, _ = self.stop_on("}")
-            return "${%s?%s}" % (name, word)
+            return f"${{{name}?{word}}}"
         if ch == "":
             raise _ShellError("syntax error: missing '}'")
         # BuildKit v0.12 knows no ${var#pattern}, ${var%pattern}, ${var/a/b}.

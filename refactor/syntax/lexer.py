@@ -20,7 +20,7 @@ BOM and HEREDOC (a heredoc's body lines plus its terminator line).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .buildkit import (
     GO_SPACE,
@@ -106,7 +106,7 @@ def heredoc_specs(logical: str) -> list[tuple[str, int, bool]]:
 def tokenize(text: str, directives: Directives) -> Iterator[tuple[str, str, int, int]]:
     """Yield (terminal, text, line, column), one per physical line (see above)."""
     escape = directives.escape
-    n = len(text)
+    len(text)
     if text.startswith(BOM):
         yield ("BOM", BOM, 1, 1)
     for raw, _name, line_no in directives.lines:

@@ -20,8 +20,8 @@ on first use from the lines, following BuildKit's rules
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Iterable, Sequence, Union
 
 import attrs
 
@@ -138,7 +138,7 @@ class Flag:
     value: str | None
 
 
-InstructionLine = Union[SourceLine, ContinuationComment, ContinuationBlank]
+InstructionLine = SourceLine | ContinuationComment | ContinuationBlank
 
 
 @frozen
@@ -264,7 +264,7 @@ class Instruction:
         if not self.heredoc_bodies:
             return ()
         out = []
-        for (name, fd, chomp), body in zip(heredoc_specs(self.logical), self.heredoc_bodies):
+        for (name, fd, chomp), body in zip(heredoc_specs(self.logical), self.heredoc_bodies, strict=False):
             lines = body.text.splitlines(keepends=True)
             out.append(Heredoc(name, fd, chomp, "".join(lines[:-1])))
         return tuple(out)
@@ -456,13 +456,11 @@ class KeyValue(Instruction):
 
 
 class Env(KeyValue):
-
     __slots__ = ()
     pass
 
 
 class Label(KeyValue):
-
     __slots__ = ()
     pass
 
@@ -488,42 +486,39 @@ class ExecOrShell(Instruction):
 
 
 class Cmd(ExecOrShell):
-
     __slots__ = ()
     pass
 
 
 class Entrypoint(ExecOrShell):
-
     __slots__ = ()
     pass
 
 
 class Shell(ExecOrShell):
-
     __slots__ = ()
     pass
 
 
 class Expose(Instruction):
-
     __slots__ = ()
+
     @property
     def ports(self) -> tuple[str, ...]:
         return self.value
 
 
 class Volume(Instruction):
-
     __slots__ = ()
+
     @property
     def paths(self) -> tuple[str, ...]:
         return self.value
 
 
 class User(Instruction):
-
     __slots__ = ()
+
     @property
     def user(self) -> str:
         return self.rest.partition(":")[0]
@@ -535,23 +530,22 @@ class User(Instruction):
 
 
 class Workdir(Instruction):
-
     __slots__ = ()
+
     @property
     def path(self) -> str:
         return self.rest
 
 
 class Stopsignal(Instruction):
-
     __slots__ = ()
+
     @property
     def signal(self) -> str:
         return self.rest
 
 
 class Maintainer(Instruction):
-
     __slots__ = ()
     pass
 
@@ -675,7 +669,7 @@ def unquote(value: str, escape: str = "\\") -> str:
 
 # -- the file -------------------------------------------------------------------
 
-BodyNode = Union[Comment, BlankLine, Instruction]
+BodyNode = Comment | BlankLine | Instruction
 
 
 @frozen
@@ -849,7 +843,7 @@ class Dockerfile:
 
         return restyle(parse_instruction(text), self.style)
 
-    def with_body(self, body: Sequence[BodyNode]) -> "Dockerfile":
+    def with_body(self, body: Sequence[BodyNode]) -> Dockerfile:
         """A copy with this body. A node object may appear once: a second
         place for the same node is refused (ValueError), so a move that
         forgets to remove the node from its old place fails loudly."""
@@ -868,22 +862,22 @@ class Dockerfile:
             raise ValueError(f"{_describe(node)} is not in this Dockerfile's body")
         return i
 
-    def replace(self, old: BodyNode, *new: BodyNode) -> "Dockerfile":
+    def replace(self, old: BodyNode, *new: BodyNode) -> Dockerfile:
         """Put ``new`` in place of ``old``; ``old``'s leading lines stay, now
         leading the first of ``new``."""
         i = self.index(old)
         return self.with_body(self.body[:i] + new + self.body[i + 1 :])
 
-    def insert_before(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
+    def insert_before(self, anchor: BodyNode, *new: BodyNode) -> Dockerfile:
         """Insert above ``anchor`` and the lines it owns, which stay its own."""
         i = self.index(anchor) - len(self.leading(anchor))
         return self.with_body(self.body[:i] + new + self.body[i:])
 
-    def insert_after(self, anchor: BodyNode, *new: BodyNode) -> "Dockerfile":
+    def insert_after(self, anchor: BodyNode, *new: BodyNode) -> Dockerfile:
         i = self.index(anchor) + 1
         return self.with_body(self.body[:i] + new + self.body[i:])
 
-    def remove(self, *nodes: BodyNode, with_leading: bool = True) -> "Dockerfile":
+    def remove(self, *nodes: BodyNode, with_leading: bool = True) -> Dockerfile:
         """Remove ``nodes``, each instruction with its leading lines unless
         ``with_leading=False``. Every node must be in the body."""
         drop = set()
@@ -891,10 +885,10 @@ class Dockerfile:
             drop.update(map(id, self.owned(node) if with_leading else (self.body[self.index(node)],)))
         return self.with_body(tuple(n for n in self.body if id(n) not in drop))
 
-    def append(self, *new: BodyNode) -> "Dockerfile":
+    def append(self, *new: BodyNode) -> Dockerfile:
         return self.with_body(self.body + new)
 
-    def move(self, *nodes: BodyNode, before: BodyNode | None = None, after: BodyNode | None = None) -> "Dockerfile":
+    def move(self, *nodes: BodyNode, before: BodyNode | None = None, after: BodyNode | None = None) -> Dockerfile:
         """Move ``nodes``, each with its leading lines, in the order given, to
         just before ``before``'s leading lines or just after ``after``."""
         if (before is None) == (after is None):
@@ -919,12 +913,12 @@ class Dockerfile:
                 return s
         raise ValueError(f"{_describe(stage.from_)} does not start a stage of this Dockerfile")
 
-    def remove_stage(self, stage: Stage) -> "Dockerfile":
+    def remove_stage(self, stage: Stage) -> Dockerfile:
         """Remove a stage with its heading; the next stage keeps its own."""
         current = self._current(stage)
         return self.remove(*current.leading, *current.nodes, with_leading=False)
 
-    def insert_stage(self, *nodes: BodyNode, before: Stage | None = None) -> "Dockerfile":
+    def insert_stage(self, *nodes: BodyNode, before: Stage | None = None) -> Dockerfile:
         """Insert a new stage (optional heading lines, a FROM, the rest) ahead
         of the heading of ``before``, or else after the last instruction,
         ahead of the file's trailing lines."""
@@ -965,8 +959,15 @@ class Dockerfile:
 
         return build.exec_form(keyword, words, self.style)
 
-    def make_copy(self, sources: Sequence[str], dest: str, from_: str | None = None, chown: str | None = None,
-                  chmod: str | None = None, link: bool = False) -> Copy:
+    def make_copy(
+        self,
+        sources: Sequence[str],
+        dest: str,
+        from_: str | None = None,
+        chown: str | None = None,
+        chmod: str | None = None,
+        link: bool = False,
+    ) -> Copy:
         from . import build
 
         return build.make_copy(sources, dest, from_, chown, chmod, link, self.style)
@@ -1056,7 +1057,7 @@ def restyle(ins: Instruction, style: Style) -> Instruction:
             if isinstance(ins, From) and ins.alias is not None:
                 # `AS` is a keyword too: FROM x AS y / from x as y
                 as_word = "AS" if style.upper_keywords else "as"
-                text = _RE_AS.sub(lambda m: m.group(1) + as_word + m.group(2), text, count=1)
+                text = _RE_AS.sub(lambda m, w=as_word: m.group(1) + w + m.group(2), text, count=1)
         elif type(ln) is SourceLine:
             text = style.continuation_indent + text.lstrip(" \t")
         if ins.escape != style.escape and type(ln) is SourceLine:

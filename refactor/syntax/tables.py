@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Callable, Iterable
 from itertools import chain
-from typing import Callable, Iterable
 
 MODULE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_tables.py")
 

@@ -42,65 +42,71 @@ SH = shutil.which("sh")
 ENV = {"PWD": "/home", "SHELL": "bash", "EMPTY": "", "KOREAN": "\ud55c\uad6d\uc5b4"}
 
 
-@pytest.mark.parametrize("word, expected", [
-    ("$PWD", "/home"),
-    ("${PWD}", "/home"),
-    ("\\$PWD", "$PWD"),
-    ("'$PWD'", "$PWD"),
-    ('"$PWD"', "/home"),
-    ('"${PWD:-x}"', "/home"),
-    ("$PWD/bin", "/home/bin"),
-    ("${PWD}bin", "/homebin"),
-    ("$PWDbin", ""),  # the name is PWDbin
-    ("$NOPE", ""),
-    ("${EMPTY:-x}", "x"),
-    ("${EMPTY-x}", ""),
-    ("${NOPE-x}", "x"),
-    ("${NOPE:-x}", "x"),
-    ("${PWD:+alt}", "alt"),
-    ("${EMPTY:+alt}", ""),
-    ("${EMPTY+alt}", "alt"),
-    ("${NOPE+alt}", ""),
-    ("${PWD?msg}", "/home"),
-    ("${EMPTY?msg}", ""),
-    ("${NOPE:-$PWD/x}", "/home/x"),
-    ("${NOPE:-'a}b'}", "a}b"),
-    ('${NOPE:-"$PWD x"}', "/home x"),
-    ('"${NOPE:-\'q\'}"', "q"),  # sh keeps the quotes here; BuildKit removes them
-    ("a$", "a$"),
-    ("$/x", "$/x"),
-    ('"a$"', "a$"),
-    ("$$", ""),  # BuildKit looks up a variable named "$"
-    ("$1x", "x"),
-    ("he\\llo", "hello"),
-    ('"he\\llo"', "he\\llo"),
-    ('"a\\"b\\\\c\\$d"', 'a"b\\c$d'),
-    ("'a\\b'", "a\\b"),
-    ("a\\", "a"),  # a lone escape at the end is dropped
-    ("${KOREAN}", "\ud55c\uad6d\uc5b4"),
-    ("$KOREAN\ud55c", ""),  # Unicode letters continue a name
-    ("a b  c", "a b  c"),  # no word splitting
-    ("`echo hi`", "`echo hi`"),  # no command substitution
-    ("~", "~"),
-])
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("$PWD", "/home"),
+        ("${PWD}", "/home"),
+        ("\\$PWD", "$PWD"),
+        ("'$PWD'", "$PWD"),
+        ('"$PWD"', "/home"),
+        ('"${PWD:-x}"', "/home"),
+        ("$PWD/bin", "/home/bin"),
+        ("${PWD}bin", "/homebin"),
+        ("$PWDbin", ""),  # the name is PWDbin
+        ("$NOPE", ""),
+        ("${EMPTY:-x}", "x"),
+        ("${EMPTY-x}", ""),
+        ("${NOPE-x}", "x"),
+        ("${NOPE:-x}", "x"),
+        ("${PWD:+alt}", "alt"),
+        ("${EMPTY:+alt}", ""),
+        ("${EMPTY+alt}", "alt"),
+        ("${NOPE+alt}", ""),
+        ("${PWD?msg}", "/home"),
+        ("${EMPTY?msg}", ""),
+        ("${NOPE:-$PWD/x}", "/home/x"),
+        ("${NOPE:-'a}b'}", "a}b"),
+        ('${NOPE:-"$PWD x"}', "/home x"),
+        ("\"${NOPE:-'q'}\"", "q"),  # sh keeps the quotes here; BuildKit removes them
+        ("a$", "a$"),
+        ("$/x", "$/x"),
+        ('"a$"', "a$"),
+        ("$$", ""),  # BuildKit looks up a variable named "$"
+        ("$1x", "x"),
+        ("he\\llo", "hello"),
+        ('"he\\llo"', "he\\llo"),
+        ('"a\\"b\\\\c\\$d"', 'a"b\\c$d'),
+        ("'a\\b'", "a\\b"),
+        ("a\\", "a"),  # a lone escape at the end is dropped
+        ("${KOREAN}", "\ud55c\uad6d\uc5b4"),
+        ("$KOREAN\ud55c", ""),  # Unicode letters continue a name
+        ("a b  c", "a b  c"),  # no word splitting
+        ("`echo hi`", "`echo hi`"),  # no command substitution
+        ("~", "~"),
+    ],
+)
 def test_buildkit_rules(word, expected):
     assert expand_exact(word, ENV) == expected
 
 
-@pytest.mark.parametrize("word, message", [
-    ("${", "missing '}'"),
-    ("${}", "bad substitution"),
-    ("${:x}", "bad substitution"),
-    ("${PWD", "unsupported modifier"),
-    ("${NOPE:-x", "missing '}'"),
-    ("${NOPE?}", "NOPE: is not allowed to be unset"),
-    ("${EMPTY:?}", "EMPTY: is not allowed to be empty"),
-    ("${NOPE:?say $PWD}", "NOPE: say /home"),
-    ("${PWD=x}", "unsupported modifier (=)"),
-    ("${PWD:=x}", "unsupported modifier (:=)"),
-    ("'abc", "matching single-quote"),
-    ('"abc', "matching double-quote"),
-])
+@pytest.mark.parametrize(
+    "word, message",
+    [
+        ("${", "missing '}'"),
+        ("${}", "bad substitution"),
+        ("${:x}", "bad substitution"),
+        ("${PWD", "unsupported modifier"),
+        ("${NOPE:-x", "missing '}'"),
+        ("${NOPE?}", "NOPE: is not allowed to be unset"),
+        ("${EMPTY:?}", "EMPTY: is not allowed to be empty"),
+        ("${NOPE:?say $PWD}", "NOPE: say /home"),
+        ("${PWD=x}", "unsupported modifier (=)"),
+        ("${PWD:=x}", "unsupported modifier (:=)"),
+        ("'abc", "matching single-quote"),
+        ('"abc', "matching double-quote"),
+    ],
+)
 def test_buildkit_errors(word, message):
     with pytest.raises(ExpansionError, match=message.replace("$", r"\$").replace("(", r"\(").replace(")", r"\)")):
         expand_exact(word, ENV)
@@ -108,23 +114,29 @@ def test_buildkit_errors(word, message):
     assert result.text is None and result.error
 
 
-@pytest.mark.parametrize("word, expected", [
-    ("`$PWD", "$PWD"),
-    ('"a`"b"', 'a"b'),
-    ("a\\b", "a\\b"),  # a backslash is plain text with the backtick escape
-    ('"a\\"', "a\\"),
-    ("c:\\\\dir", "c:\\\\dir"),
-])
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("`$PWD", "$PWD"),
+        ('"a`"b"', 'a"b'),
+        ("a\\b", "a\\b"),  # a backslash is plain text with the backtick escape
+        ('"a\\"', "a\\"),
+        ("c:\\\\dir", "c:\\\\dir"),
+    ],
+)
 def test_backtick_escape(word, expected):
     assert expand_exact(word, ENV, escape="`") == expected
 
 
-@pytest.mark.parametrize("word, words", [
-    ("$P 8080", ["80", "443", "8080"]),
-    ('"$P" 8080', ["80 443", "8080"]),
-    ('"" a', ["a"]),
-    ("  ", []),
-])
+@pytest.mark.parametrize(
+    "word, words",
+    [
+        ("$P 8080", ["80", "443", "8080"]),
+        ('"$P" 8080', ["80 443", "8080"]),
+        ('"" a', ["a"]),
+        ("  ", []),
+    ],
+)
 def test_split_like_expose(word, words):
     assert split_exact(word, {"P": "80 443"}) == words
 
@@ -181,14 +193,17 @@ def test_references_in_order_each_once():
 def test_needs_copies_stage_args_and_redeclares_global_ones():
     version = Var("VERSION", "1.0", "ARG", raw="1.0")
     url = Var("URL", "https://x/1.0", "ARG", raw="https://x/$VERSION")
-    scope = Scope({
-        "GO": Var("GO", "1.22", "global ARG", raw="1.22"),
-        "APP": NO_DEFAULT,
-        "VERSION": version,
-        "URL": url,
-        "CGO": Var("CGO", "0", "ENV", raw="0"),
-        "PATH": Var("PATH", "/bin", "image default"),
-    }, base="golang:1.22")
+    scope = Scope(
+        {
+            "GO": Var("GO", "1.22", "global ARG", raw="1.22"),
+            "APP": NO_DEFAULT,
+            "VERSION": version,
+            "URL": url,
+            "CGO": Var("CGO", "0", "ENV", raw="0"),
+            "PATH": Var("PATH", "/bin", "image default"),
+        },
+        base="golang:1.22",
+    )
     got = [(n.name, n.kind, n.text) for n in needs(["URL", "GO", "APP", "CGO", "PATH", "GOPATH", "NOPE_SET"], scope)]
     assert got == [
         ("VERSION", "arg", "ARG VERSION=1.0"),  # what URL's default refers to comes first
@@ -218,14 +233,18 @@ def var_piece(inner):
     )
 
 
-brace_word = st.lists(st.one_of(
-    st.text(alphabet=PLAIN, max_size=3),
-    name.map(lambda n: "$" + n),
-    st.text(alphabet=PLAIN + " \"$\\{", max_size=3).map(lambda t: "'" + t + "'"),
-), max_size=3).map("".join)
+brace_word = st.lists(
+    st.one_of(
+        st.text(alphabet=PLAIN, max_size=3),
+        name.map(lambda n: "$" + n),
+        st.text(alphabet=PLAIN + ' "$\\{', max_size=3).map(lambda t: "'" + t + "'"),
+    ),
+    max_size=3,
+).map("".join)
 # Inside double quotes: no quotes in ${X:-w} (sh and BuildKit differ there).
-dq_brace_word = st.lists(st.one_of(st.text(alphabet=PLAIN + " ", max_size=3), name.map(lambda n: "$" + n)),
-                         max_size=2).map("".join)
+dq_brace_word = st.lists(
+    st.one_of(st.text(alphabet=PLAIN + " ", max_size=3), name.map(lambda n: "$" + n)), max_size=2
+).map("".join)
 dq_piece = st.one_of(
     st.text(alphabet=PLAIN + " '{}", min_size=1, max_size=4),
     st.sampled_from(['\\"', "\\$", "\\\\", "\\a", "$/", "$ "]),
@@ -234,7 +253,7 @@ dq_piece = st.one_of(
 piece = st.one_of(
     st.text(alphabet=PLAIN, min_size=1, max_size=4),
     st.sampled_from(["\\a", "\\$", "\\'", '\\"', "\\\\", "\\ ", "\\{", "\\}", "$/", "$."]),
-    st.text(alphabet=PLAIN + " \"$\\{}", max_size=4).map(lambda t: "'" + t + "'"),
+    st.text(alphabet=PLAIN + ' "$\\{}', max_size=4).map(lambda t: "'" + t + "'"),
     st.lists(dq_piece, max_size=4).map(lambda ps: '"' + "".join(ps) + '"'),
     var_piece(brace_word),
 )
@@ -245,8 +264,13 @@ environments = st.fixed_dictionaries({n: st.none() | st.text(alphabet=PLAIN + " 
 def sh_values(words: list[str], env: dict) -> list[str]:
     script = "".join(f"v={w}\nprintf '%s\\0' \"$v\"\n" for w in words)
     variables = {k: v for k, v in env.items() if v is not None}
-    out = subprocess.run([SH, "-c", script], check=False, capture_output=True, timeout=30,
-                         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **variables})
+    out = subprocess.run(
+        [SH, "-c", script],
+        check=False,
+        capture_output=True,
+        timeout=30,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **variables},
+    )
     assert out.returncode == 0, (script, out.stderr)
     return out.stdout.decode("utf-8").split("\0")[:-1]
 
@@ -275,8 +299,7 @@ def test_unknown_means_some_value_could_change_it(text, env):
     # Make each unset variable unknown instead: where the result is still
     # known it must be what BuildKit gives whatever those variables hold.
     known = {k: v for k, v in env.items() if v is not None}
-    scope = Scope({k: Var(k, v, "ARG") if v is not None else Var(k, None, "ARG", "no default")
-                   for k, v in env.items()})
+    scope = Scope({k: Var(k, v, "ARG") if v is not None else Var(k, None, "ARG", "no default") for k, v in env.items()})
     result = expand(text, scope)
     if result.text is not None:
         for filler in ("", "x y"):

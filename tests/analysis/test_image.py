@@ -38,14 +38,17 @@ def states(text: str, stage: int = -1):
 
 
 def test_relative_workdirs_chain_and_are_cleaned():
-    got = [s.workdir for _, s in states("FROM scratch\nWORKDIR app\nWORKDIR ../lib/./x\nWORKDIR /abs//y/\n"
-                                        "WORKDIR z/\nWORKDIR ..\n")]
+    got = [
+        s.workdir
+        for _, s in states("FROM scratch\nWORKDIR app\nWORKDIR ../lib/./x\nWORKDIR /abs//y/\nWORKDIR z/\nWORKDIR ..\n")
+    ]
     assert got == ["/", "/app", "/lib/x", "/abs//y/", "/abs/y/z", "/abs/y"]  # an absolute one is kept as written
 
 
 def test_workdir_expands_variables():
-    got = states("FROM scratch\nENV BASE=/opt\nARG SUB=app\nWORKDIR $BASE/${SUB}\nWORKDIR \"$BASE/my dir\"\n"
-                 "WORKDIR '$BASE'\n")
+    got = states(
+        "FROM scratch\nENV BASE=/opt\nARG SUB=app\nWORKDIR $BASE/${SUB}\nWORKDIR \"$BASE/my dir\"\nWORKDIR '$BASE'\n"
+    )
     assert [s.workdir for _, s in got][3:] == ["/opt/app", "/opt/my dir", "/opt/my dir/$BASE"]
 
 
@@ -60,7 +63,7 @@ def test_workdir_on_an_external_base_is_unknown_until_absolute():
 
 
 def test_workdir_with_an_unknown_arg():
-    (_, s), = states("FROM scratch\nARG DIR\nWORKDIR /srv/$DIR\n")[2:]
+    ((_, s),) = states("FROM scratch\nARG DIR\nWORKDIR /srv/$DIR\n")[2:]
     assert s.workdir == Unknown("ARG DIR has no default: only --build-arg DIR sets it")
 
 
@@ -95,7 +98,7 @@ def test_all_pairs_of_one_env_see_the_values_from_before_it():
 
 
 def test_arg_names_are_read_one_after_the_other():
-    (_, s), = states("FROM scratch\nARG A=1 B=${A}2\n")[1:]
+    ((_, s),) = states("FROM scratch\nARG A=1 B=${A}2\n")[1:]
     assert (s.scope.get("A").value, s.scope.get("B").value) == ("1", "12")
 
 
@@ -106,8 +109,10 @@ def test_legacy_env_form_and_quotes():
 
 def test_base_image_env_is_unknown_not_empty():
     cfg = config("FROM python:3.12\nENV P=$PATH:/app X=$NOT_IN_FILE\n")
-    assert cfg.env == (("P", Unknown("$PATH may be set by the ENV of base image python:3.12")),
-                       ("X", Unknown("$NOT_IN_FILE may be set by the ENV of base image python:3.12")))
+    assert cfg.env == (
+        ("P", Unknown("$PATH may be set by the ENV of base image python:3.12")),
+        ("X", Unknown("$NOT_IN_FILE may be set by the ENV of base image python:3.12")),
+    )
     assert cfg.base == "python:3.12"
 
 
@@ -121,7 +126,7 @@ def test_scratch_has_path_and_nothing_else():
 
 
 def test_env_workdir_user_inherited_through_from_a_stage():
-    text = "FROM scratch AS base\nENV A=1\nWORKDIR /srv\nUSER app\nARG V=7\nCMD [\"x\"]\nFROM base\nENV B=$A$V\n"
+    text = 'FROM scratch AS base\nENV A=1\nWORKDIR /srv\nUSER app\nARG V=7\nCMD ["x"]\nFROM base\nENV B=$A$V\n'
     tree = refactor.parse(text)
     child = facts(tree).stage_state(1)
     assert dict(child.env) == {"PATH": DEFAULT_PATH, "A": "1", "B": "17"}  # BuildKit passes ARG values on too
@@ -130,8 +135,10 @@ def test_env_workdir_user_inherited_through_from_a_stage():
 
 
 def test_final_config_comes_only_from_the_final_chain():
-    cfg = config("FROM alpine AS build\nENV BUILD=1\nEXPOSE 9000\nUSER builder\n"
-                 "FROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n")
+    cfg = config(
+        "FROM alpine AS build\nENV BUILD=1\nEXPOSE 9000\nUSER builder\n"
+        'FROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n'
+    )
     assert cfg.env == (PATH,)
     assert cfg.expose == frozenset({"8080/tcp"})
     assert (cfg.user, cfg.workdir, cfg.entrypoint, cfg.cmd) == ("", "/", ("/app",), None)
@@ -142,14 +149,14 @@ def test_final_config_comes_only_from_the_final_chain():
 
 def test_entrypoint_clears_a_cmd_not_set_in_the_same_stage():
     # dispatchEntrypoint: `if !d.cmd.IsSet { d.image.Config.Cmd = nil }`
-    parent = "FROM scratch AS base\nCMD [\"serve\"]\n"
-    assert config(parent + "FROM base\nENTRYPOINT [\"/app\"]\n").cmd is None
-    assert config(parent + "FROM base\nCMD [\"run\"]\nENTRYPOINT [\"/app\"]\n").cmd == ("run",)
-    assert config(parent + "FROM base\nENTRYPOINT [\"/app\"]\nCMD [\"run\"]\n").cmd == ("run",)
+    parent = 'FROM scratch AS base\nCMD ["serve"]\n'
+    assert config(parent + 'FROM base\nENTRYPOINT ["/app"]\n').cmd is None
+    assert config(parent + 'FROM base\nCMD ["run"]\nENTRYPOINT ["/app"]\n').cmd == ("run",)
+    assert config(parent + 'FROM base\nENTRYPOINT ["/app"]\nCMD ["run"]\n').cmd == ("run",)
     assert config(parent + "FROM base\nUSER x\n").cmd == ("serve",)
-    assert config("FROM scratch\nCMD [\"a\"]\nENTRYPOINT [\"/e\"]\nENTRYPOINT [\"/f\"]\n").cmd == ("a",)
+    assert config('FROM scratch\nCMD ["a"]\nENTRYPOINT ["/e"]\nENTRYPOINT ["/f"]\n').cmd == ("a",)
     # the base image's CMD too
-    ext = config("FROM python:3.12\nENTRYPOINT [\"python\"]\n")
+    ext = config('FROM python:3.12\nENTRYPOINT ["python"]\n')
     assert (ext.entrypoint, ext.cmd) == (("python",), None)
     assert config("FROM python:3.12\nUSER x\n").cmd == Unknown("CMD of base image python:3.12")
 
@@ -170,22 +177,32 @@ def test_shell_form_on_an_external_base_needs_its_shell():
 
 def test_shell_needs_json():
     assert config("FROM scratch\nSHELL /bin/bash -c\n").shell == Unknown(
-        "SHELL needs a non-empty JSON array (BuildKit fails the build)")
+        "SHELL needs a non-empty JSON array (BuildKit fails the build)"
+    )
 
 
 # -- EXPOSE, VOLUME, LABEL, STOPSIGNAL, HEALTHCHECK ------------------------------------------
 
 
 def test_expose_ports_as_the_image_has_them():
-    cfg = config("FROM scratch\nENV PORTS=\"80 443/udp\"\nEXPOSE $PORTS 8000-8002/TCP 127.0.0.1:9000:9001 080\n"
-                 "EXPOSE 80/tcp\n")
+    cfg = config(
+        'FROM scratch\nENV PORTS="80 443/udp"\nEXPOSE $PORTS 8000-8002/TCP 127.0.0.1:9000:9001 080\nEXPOSE 80/tcp\n'
+    )
     assert cfg.expose == frozenset({"80/tcp", "443/udp", "8000/tcp", "8001/tcp", "8002/tcp", "9001/tcp"})
 
 
-@pytest.mark.parametrize("spec, ports", [
-    ("80", ["80/tcp"]), ("80/UDP", ["80/udp"]), ("53/sctp", ["53/sctp"]), ("80/", ["80/tcp"]),
-    ("8080:80", ["80/tcp"]), ("[::1]:8080:80", ["80/tcp"]), ("1-2", ["1/tcp", "2/tcp"]),
-])
+@pytest.mark.parametrize(
+    "spec, ports",
+    [
+        ("80", ["80/tcp"]),
+        ("80/UDP", ["80/udp"]),
+        ("53/sctp", ["53/sctp"]),
+        ("80/", ["80/tcp"]),
+        ("8080:80", ["80/tcp"]),
+        ("[::1]:8080:80", ["80/tcp"]),
+        ("1-2", ["1/tcp", "2/tcp"]),
+    ],
+)
 def test_port_specs(spec, ports):
     assert port_specs(spec) == ports
 
@@ -202,9 +219,11 @@ def test_refused_expose_is_unknown():
 
 
 def test_volume_label_stopsignal_user():
-    cfg = config("FROM scratch\nARG D=/data\nVOLUME $D [\"/x\"]\nVOLUME [\"/json\", \"$D/2\"]\n"
-                 "LABEL a=1 \"b c\"=\"$D\"\nLABEL a=2\nSTOPSIGNAL SIG$TERM\nENV TERM=TERM\nSTOPSIGNAL SIG$TERM\n"
-                 "USER ${D#/}\n")
+    cfg = config(
+        'FROM scratch\nARG D=/data\nVOLUME $D ["/x"]\nVOLUME ["/json", "$D/2"]\n'
+        'LABEL a=1 "b c"="$D"\nLABEL a=2\nSTOPSIGNAL SIG$TERM\nENV TERM=TERM\nSTOPSIGNAL SIG$TERM\n'
+        "USER ${D#/}\n"
+    )
     assert cfg.volume == frozenset({"/data", "[/x]", "/json", "/data/2"})  # not JSON: words, quotes read
     assert cfg.labels == (("a", "2"), ("b c", "/data"))
     assert cfg.stopsignal == "SIGTERM"
@@ -212,12 +231,16 @@ def test_volume_label_stopsignal_user():
 
 
 def test_healthcheck_with_its_flags():
-    cfg = config("FROM scratch\nHEALTHCHECK --interval=30s --timeout=1m30s --start-period=1.5s --retries=3 "
-                 "CMD curl -f http://localhost/ || exit 1\n")
-    assert cfg.healthcheck == Health(("CMD-SHELL", "curl -f http://localhost/ || exit 1"),
-                                     30 * 10**9, 90 * 10**9, 1_500_000_000, 0, 3)
+    cfg = config(
+        "FROM scratch\nHEALTHCHECK --interval=30s --timeout=1m30s --start-period=1.5s --retries=3 "
+        "CMD curl -f http://localhost/ || exit 1\n"
+    )
+    assert cfg.healthcheck == Health(
+        ("CMD-SHELL", "curl -f http://localhost/ || exit 1"), 30 * 10**9, 90 * 10**9, 1_500_000_000, 0, 3
+    )
     assert config('FROM scratch\nHEALTHCHECK CMD ["/bin/check", "-q"]\n').healthcheck == Health(
-        ("CMD", "/bin/check", "-q"))
+        ("CMD", "/bin/check", "-q")
+    )
     assert config("FROM scratch\nHEALTHCHECK CMD true\nHEALTHCHECK NONE\n").healthcheck == Health(("NONE",))
     assert config("FROM python:3.12\nUSER x\n").healthcheck == Unknown("HEALTHCHECK of base image python:3.12")
     assert config("FROM scratch\n").healthcheck is None
@@ -225,10 +248,22 @@ def test_healthcheck_with_its_flags():
     assert (bad.interval, bad.retries) == ("10", "-1")  # kept as written: BuildKit refuses them
 
 
-@pytest.mark.parametrize("text, ns", [
-    ("0", 0), ("30s", 30 * 10**9), ("1m30s", 90 * 10**9), ("1.5h", 5400 * 10**9), ("500ms", 5 * 10**8),
-    ("2us", 2000), ("2\u00b5s", 2000), ("1.s", 10**9), (".5s", 5 * 10**8), ("-1s", -(10**9)), ("3ns", 3),
-])
+@pytest.mark.parametrize(
+    "text, ns",
+    [
+        ("0", 0),
+        ("30s", 30 * 10**9),
+        ("1m30s", 90 * 10**9),
+        ("1.5h", 5400 * 10**9),
+        ("500ms", 5 * 10**8),
+        ("2us", 2000),
+        ("2\u00b5s", 2000),
+        ("1.s", 10**9),
+        (".5s", 5 * 10**8),
+        ("-1s", -(10**9)),
+        ("3ns", 3),
+    ],
+)
 def test_go_durations(text, ns):
     assert go_duration(text) == ns
 
@@ -241,28 +276,34 @@ def test_go_duration_refusals(text):
 # -- semantic equality ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b", [
-    ('CMD ["a", "b"]', 'CMD [ "a","b" ]'),
-    ("ENV A=1 B=2", "ENV A=1\nENV B=2"),
-    ("ENV B=2\nENV A=1", "ENV A=1 B=2"),
-    ("EXPOSE 80", "EXPOSE 80/tcp"),
-    ("EXPOSE 80 443", "EXPOSE 443\nEXPOSE 80"),
-    ("CMD echo hi", 'CMD ["/bin/sh", "-c", "echo hi"]'),
-    ("ARG P=80\nEXPOSE $P", "EXPOSE 80"),
-    ("WORKDIR /a\nWORKDIR b", "WORKDIR /a/b"),
-    ("LABEL a=1 b=2", "LABEL b=2\nLABEL a=1"),
-    ("USER app\nRUN true", "RUN true\nUSER app"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ('CMD ["a", "b"]', 'CMD [ "a","b" ]'),
+        ("ENV A=1 B=2", "ENV A=1\nENV B=2"),
+        ("ENV B=2\nENV A=1", "ENV A=1 B=2"),
+        ("EXPOSE 80", "EXPOSE 80/tcp"),
+        ("EXPOSE 80 443", "EXPOSE 443\nEXPOSE 80"),
+        ("CMD echo hi", 'CMD ["/bin/sh", "-c", "echo hi"]'),
+        ("ARG P=80\nEXPOSE $P", "EXPOSE 80"),
+        ("WORKDIR /a\nWORKDIR b", "WORKDIR /a/b"),
+        ("LABEL a=1 b=2", "LABEL b=2\nLABEL a=1"),
+        ("USER app\nRUN true", "RUN true\nUSER app"),
+    ],
+)
 def test_equal_configs(a, b):
     assert config(f"FROM scratch\n{a}\n") == config(f"FROM scratch\n{b}\n")
 
 
-@pytest.mark.parametrize("a, b", [
-    ("CMD echo hi", 'CMD ["echo", "hi"]'),
-    ("WORKDIR /a/", "WORKDIR /a"),
-    ("ENV A=1", "ENV A=2"),
-    ("USER app", "USER app:app"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("CMD echo hi", 'CMD ["echo", "hi"]'),
+        ("WORKDIR /a/", "WORKDIR /a"),
+        ("ENV A=1", "ENV A=2"),
+        ("USER app", "USER app:app"),
+    ],
+)
 def test_different_configs(a, b):
     assert config(f"FROM scratch\n{a}\n") != config(f"FROM scratch\n{b}\n")
 
@@ -293,8 +334,10 @@ def test_state_before_and_after_each_instruction():
 
 
 def test_args_needed_by_a_word_moved_to_a_new_stage():
-    tree = refactor.parse("ARG GO=1.22\nARG APP\nFROM golang:$GO AS build\nARG GO\nARG APP\n"
-                          "ARG OUT=/usr/local/bin\nENV CGO_ENABLED=0\nRUN go build -o $OUT/$APP $GOFLAGS\n")
+    tree = refactor.parse(
+        "ARG GO=1.22\nARG APP\nFROM golang:$GO AS build\nARG GO\nARG APP\n"
+        "ARG OUT=/usr/local/bin\nENV CGO_ENABLED=0\nRUN go build -o $OUT/$APP $GOFLAGS\n"
+    )
     run = tree.instructions[-1]
     needs = facts(tree).args_needed(run.rest, run)
     assert [(n.name, n.kind, n.text) for n in needs] == [
@@ -339,9 +382,11 @@ def test_an_edited_tree_gets_fresh_facts():
 
 
 def test_importing_the_analysis_is_cheap():
-    code = ("import sys, refactor.analysis, refactor.analysis.stages; "
-            "heavy = [m for m in ('tree_sitter', 'lark', 'refactor.analysis.image', 'refactor.analysis.shell') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, refactor.analysis, refactor.analysis.stages; "
+        "heavy = [m for m in ('tree_sitter', 'lark', 'refactor.analysis.image', 'refactor.analysis.shell') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

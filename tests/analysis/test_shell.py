@@ -499,7 +499,7 @@ def test_a_non_posix_shell_is_not_understood():
 def test_the_shell_in_effect_follows_the_stage_chain():
     text = (
         'FROM a AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN x\n'
-        'FROM base AS build\nRUN y\n'
+        "FROM base AS build\nRUN y\n"
         'FROM b\nSHELL ["cmd", "/S", "/C"]\nRUN z\n'
     )
     tree = refactor.parse(text)

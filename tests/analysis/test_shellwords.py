@@ -18,8 +18,10 @@ pytestmark = pytest.mark.skipif(SH is None, reason="no /bin/sh to compare with")
 # Plain characters, every quoting character, and the shell's special ones.
 ALPHABET = "ab0-_./:=,@%+ \t'\"\\$`;&|<>()*?[]{}~#!^é"
 # Mostly the characters the reader accepts (so many commands get compared), some of all.
-texts = st.one_of(st.text(alphabet=ALPHABET, min_size=1, max_size=24),
-                  st.text(alphabet="ab0-_./:=,@%+ \t'\"\\é", min_size=1, max_size=24))
+texts = st.one_of(
+    st.text(alphabet=ALPHABET, min_size=1, max_size=24),
+    st.text(alphabet="ab0-_./:=,@%+ \t'\"\\é", min_size=1, max_size=24),
+)
 
 
 def shell_words(commands: list[str]) -> list[list[str] | None]:
@@ -50,29 +52,47 @@ def test_accepted_commands_split_like_sh(batch):
     # Words containing a newline would break the line-based protocol; the alphabet has none.
     got = shell_words([t for t, _ in accepted])
     assert len(got) == len(accepted)
-    for (text, words), sh in zip(accepted, got):
+    for (text, words), sh in zip(accepted, got, strict=False):
         assert sh == words, (text, words, sh)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("node server.js", ["node", "server.js"]),
-    ("a 'b c' \"d e\" f\\ g", ["a", "b c", "d e", "f g"]),
-    ("a '' \"\"", ["a", "", ""]),
-    ('say "a \\" b \\\\ c"', ["say", 'a " b \\ c']),
-    ("run --opt=1", ["run", "--opt=1"]),
-    ("  ", []),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("node server.js", ["node", "server.js"]),
+        ("a 'b c' \"d e\" f\\ g", ["a", "b c", "d e", "f g"]),
+        ("a '' \"\"", ["a", "", ""]),
+        ('say "a \\" b \\\\ c"', ["say", 'a " b \\ c']),
+        ("run --opt=1", ["run", "--opt=1"]),
+        ("  ", []),
+    ],
+)
 def test_examples(text, words):
     assert simple_words(text) == words
     assert shell_words([text]) == [words]
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("a && b", "`&&`"), ("a || b", "`||`"), ("a | b", "`|`"), ("a; b", "`;`"), ("a &", "`&`"),
-    ("echo $HOME", "`$`"), ('echo "$HOME"', "inside double quotes"), ("echo `id`", "backquote"),
-    ("ls *.txt", "glob"), ("a > f", "redirects"), ("a # c", "comment"), ("A=1 b", "assignment"),
-    ("cd ~", "home"), ("'open", "unterminated single"), ('"open', "unterminated double"), ("a {b,c}", "brace"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("a && b", "`&&`"),
+        ("a || b", "`||`"),
+        ("a | b", "`|`"),
+        ("a; b", "`;`"),
+        ("a &", "`&`"),
+        ("echo $HOME", "`$`"),
+        ('echo "$HOME"', "inside double quotes"),
+        ("echo `id`", "backquote"),
+        ("ls *.txt", "glob"),
+        ("a > f", "redirects"),
+        ("a # c", "comment"),
+        ("A=1 b", "assignment"),
+        ("cd ~", "home"),
+        ("'open", "unterminated single"),
+        ('"open', "unterminated double"),
+        ("a {b,c}", "brace"),
+    ],
+)
 def test_refusals_give_the_reason(text, reason):
     with pytest.raises(NotSimple, match=reason.replace("|", r"\|").replace("$", r"\$").replace("*", r"\*")):
         simple_words(text)

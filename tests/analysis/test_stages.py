@@ -66,8 +66,10 @@ def test_a_number_in_from_is_an_image_but_in_copy_from_an_index():
 
 
 def test_only_earlier_stages_are_referenced():
-    g = graph("FROM later AS first\nCOPY --from=later /a /a\nCOPY --from=1 /b /b\nCOPY --from=first /c /c\n"
-              "FROM alpine AS later\n")
+    g = graph(
+        "FROM later AS first\nCOPY --from=later /a /a\nCOPY --from=1 /b /b\nCOPY --from=first /c /c\n"
+        "FROM alpine AS later\n"
+    )
     assert edges(g[0]) == [
         ("from", "later", None, "later", None),  # an image named "later", not the stage below
         ("copy", "later", None, None, "stage 'later' is not defined before this stage"),
@@ -78,9 +80,11 @@ def test_only_earlier_stages_are_referenced():
 
 
 def test_copy_from_an_image_and_refused_forms():
-    g = graph("FROM alpine AS a\nFROM scratch\nCOPY --from=nginx:1.25 /etc/nginx /n\nCOPY --from=$X /a /a\n"
-              "COPY --from=7 /b /b\nADD --from=a /c /c\nRUN --mount=type=tmpfs,target=/t --mount=type=cache,target=/c"
-              " true\n")
+    g = graph(
+        "FROM alpine AS a\nFROM scratch\nCOPY --from=nginx:1.25 /etc/nginx /n\nCOPY --from=$X /a /a\n"
+        "COPY --from=7 /b /b\nADD --from=a /c /c\nRUN --mount=type=tmpfs,target=/t --mount=type=cache,target=/c"
+        " true\n"
+    )
     assert edges(g[1])[1:] == [
         ("copy", "nginx:1.25", None, "nginx:1.25", None),
         ("copy", "$X", None, None, "BuildKit does not expand variables in --from: the build fails"),
@@ -90,11 +94,18 @@ def test_copy_from_an_image_and_refused_forms():
 
 
 def test_global_args_in_from():
-    g = graph("ARG REG=docker.io\nARG BASE=$REG/library/python:3.12\nARG TAG\n"
-              "FROM $BASE AS py\nFROM alpine:${TAG}\nFROM ${NOT_DECLARED}x\nFROM --platform=$BUILDPLATFORM ${TARGETARCH}\n")
+    g = graph(
+        "ARG REG=docker.io\nARG BASE=$REG/library/python:3.12\nARG TAG\n"
+        "FROM $BASE AS py\nFROM alpine:${TAG}\nFROM ${NOT_DECLARED}x\nFROM --platform=$BUILDPLATFORM ${TARGETARCH}\n"
+    )
     assert edges(g[0])[0] == ("from", "docker.io/library/python:3.12", None, "docker.io/library/python:3.12", None)
-    assert edges(g[1])[0] == ("from", "alpine:${TAG}", None, None,
-                              "ARG TAG has no default: only --build-arg TAG sets it")
+    assert edges(g[1])[0] == (
+        "from",
+        "alpine:${TAG}",
+        None,
+        None,
+        "ARG TAG has no default: only --build-arg TAG sets it",
+    )
     assert edges(g[2])[0] == ("from", "x", None, "x", None)  # undeclared: empty, as BuildKit
     assert g[3].base.problem == "$TARGETARCH depends on the build's platform"
 
@@ -121,7 +132,7 @@ def test_edge_equality_ignores_the_node():
 
 
 def test_older_helpers_still_work():
-    tree = refactor.parse("FROM alpine AS a\nSHELL [\"/bin/bash\", \"-c\"]\nFROM A AS b\nRUN x\nCMD y\n")
+    tree = refactor.parse('FROM alpine AS a\nSHELL ["/bin/bash", "-c"]\nFROM A AS b\nRUN x\nCMD y\n')
     stages = tree.stages
     assert [s.index for s in ancestry(tree, stages[1])] == [1, 0]
     cmd = stages[1].instructions[-1]

@@ -22,8 +22,7 @@ def engine() -> v.Engine:
     try:
         eng = v.pick_engine()
     except v.EngineUnavailable as e:
-        _unavailable(f"{e}: install buildah and podman (apt-get install buildah podman runc) "
-                     "or start a Docker daemon")
+        _unavailable(f"{e}: install buildah and podman (apt-get install buildah podman runc) or start a Docker daemon")
     if isinstance(eng, v.BuildahEngine) and not bases_ready(eng):
         _unavailable(f"local base images are missing from {eng.store}: {SETUP_HINT}")
     return eng

@@ -21,9 +21,14 @@ def app_tags(name: str) -> tuple[str, str]:
 @pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
 def test_app(app, engine):
     report = v.verify(
-        app.dockerfile, app.rewritten_text(), app.dir,
-        smoke_cmd=app.selftest_cmd, smoke_env=app.selftest_env,
-        engine=engine, tags=app_tags(app.name), keep_images=True,
+        app.dockerfile,
+        app.rewritten_text(),
+        app.dir,
+        smoke_cmd=app.selftest_cmd,
+        smoke_env=app.selftest_env,
+        engine=engine,
+        tags=app_tags(app.name),
+        keep_images=True,
     )
     print(f"\n[{app.name}] rewritten = {app.rewritten}\n{report.summary()}")
     naive, new = report.original, report.rewritten
@@ -37,8 +42,9 @@ def test_app(app, engine):
     assert report.smoke_match
 
     ratio = report.size_ratio
-    print(f"[{app.name}] size naive {v.human_size(naive.size)} -> rewritten "
-          f"{v.human_size(new.size)}: ratio {ratio:.3f}")
+    print(
+        f"[{app.name}] size naive {v.human_size(naive.size)} -> rewritten {v.human_size(new.size)}: ratio {ratio:.3f}"
+    )
     assert new.size < naive.size
 
     assert runs_as_root(new) is False, f"rewritten image runs as {new.user!r} (uid {new.uid})"

@@ -18,7 +18,7 @@ TOOLCHAINS = [
     ("node:18", ["npm", "--version"], "10."),
     ("rust:1.63", ["rustc", "--version"], "rustc 1.63"),  # Debian pairs it with cargo 0.66 (1.65)
     ("eclipse-temurin:17-jdk", ["javac", "-version"], "javac 17"),
-    ("eclipse-temurin:17-jre", ["sh", "-c", "java -version 2>&1 | head -1"], "openjdk version \"17"),
+    ("eclipse-temurin:17-jre", ["sh", "-c", "java -version 2>&1 | head -1"], 'openjdk version "17'),
     ("nginx:latest", ["nginx", "-t"], ""),
 ]
 
@@ -52,11 +52,18 @@ def test_distroless_base(engine, variant):
 
 
 def test_distroless_runtimes_start(engine):
-    py = engine.run("gcr.io/distroless/python3-debian12:nonroot",
-                    ["-c", "import ssl, sqlite3, os; print(os.getuid(), ssl.OPENSSL_VERSION.split()[0])"])
+    py = engine.run(
+        "gcr.io/distroless/python3-debian12:nonroot",
+        ["-c", "import ssl, sqlite3, os; print(os.getuid(), ssl.OPENSSL_VERSION.split()[0])"],
+    )
     assert (py.exit_code, py.stdout) == (0, "65532 OpenSSL\n"), py.stderr
-    node = engine.run("gcr.io/distroless/nodejs18-debian12:nonroot",
-                      ["-p", "process.versions.node.split('.')[0] + ' ' + require('crypto').createHash('sha1').update('').digest('hex').slice(0, 8)"])
+    node = engine.run(
+        "gcr.io/distroless/nodejs18-debian12:nonroot",
+        [
+            "-p",
+            "process.versions.node.split('.')[0] + ' ' + require('crypto').createHash('sha1').update('').digest('hex').slice(0, 8)",
+        ],
+    )
     assert (node.exit_code, node.stdout) == (0, "18 da39a3ee\n"), node.stderr
 
 

@@ -34,8 +34,9 @@ gen_docs = load_generator()
 def test_generated_docs_are_up_to_date(name):
     path = DOCS / name
     assert path.is_file(), f"{path} missing: run `python scripts/gen_docs.py`"
-    assert path.read_text(encoding="utf-8") == gen_docs.pages()[name], \
+    assert path.read_text(encoding="utf-8") == gen_docs.pages()[name], (
         f"{path} is stale: run `python scripts/gen_docs.py`"
+    )
 
 
 def test_a_page_is_what_explain_prints_under_the_marker():
@@ -46,8 +47,9 @@ def test_a_page_is_what_explain_prints_under_the_marker():
 
 
 def run_script(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_script_writes_checks_and_removes_orphans(tmp_path):

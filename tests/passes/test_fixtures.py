@@ -82,9 +82,13 @@ def test_the_stability_run_gets_the_fixtures_own_build_context(tmp_path, monkeyp
 def test_every_part_of_the_outcome_is_compared(tmp_path):
     case = copy_case("entrypoint-with-cmd", tmp_path)
     expected = (case / EXPECTED).read_text()
-    for old, new in [("MSB001:2:unsafe", "MSB001:3:unsafe"), ("[unsafe: CMD at line 3", "[unsafe: CMD at line 4"),
-                     ("MSB001:3:CMD left", "MSB001:3:ENTRYPOINT left"), ("unsafe-available = 0", "unsafe-available = 1"),
-                     ('status = "changed"', 'status = "unchanged"')]:
+    for old, new in [
+        ("MSB001:2:unsafe", "MSB001:3:unsafe"),
+        ("[unsafe: CMD at line 3", "[unsafe: CMD at line 4"),
+        ("MSB001:3:CMD left", "MSB001:3:ENTRYPOINT left"),
+        ("unsafe-available = 0", "unsafe-available = 1"),
+        ('status = "changed"', 'status = "unchanged"'),
+    ]:
         assert old in expected, old
         (case / EXPECTED).write_text(expected.replace(old, new))
         assert run_case(case).differences(), (old, new)

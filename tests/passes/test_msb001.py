@@ -20,7 +20,7 @@ def test_buildkit_reads_the_rewrite_as_the_same_words(case):
     after = buildkit_commands_of((case / "Dockerfile.fixed").read_bytes().decode("utf-8"))
     assert len(before) == len(after)
     rewritten = 0
-    for b, a in zip(before, after):
+    for b, a in zip(before, after, strict=False):
         assert b["cmd"] == a["cmd"]
         if b == a or b["cmd"].upper() not in ("CMD", "ENTRYPOINT") or b["json"]:
             assert b["value"] == a["value"]

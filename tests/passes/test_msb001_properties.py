@@ -39,7 +39,9 @@ def commands(draw):
         start = cut
     lines = [" ".join(g) for g in groups]
     indents = [draw(st.sampled_from(["    ", "\t", "  ", ""])) for _ in lines]
-    body = f" \\{nl}".join(indent + line if k else line for k, (indent, line) in enumerate(zip(indents, lines)))
+    body = f" \\{nl}".join(
+        indent + line if k else line for k, (indent, line) in enumerate(zip(indents, lines, strict=False))
+    )
     text = f"FROM alpine:3.19{nl}{keyword} {body}{nl}"
     # Lines the exec form should keep: those with a word once a leading `exec` is dropped.
     kept = sum(1 for k, g in enumerate(groups) if len(g) > (1 if k == 0 and g[0] == "exec" else 0))

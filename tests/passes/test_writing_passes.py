@@ -22,7 +22,7 @@ def test_the_structural_example_does_what_the_page_shows():
     section = _section("2. A structural pass, end to end")
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     before, after = re.findall(r"```dockerfile\n(.*?)```", section, re.S)
-    pass_lines = code[code.index("    def run"):].strip().splitlines()
+    pass_lines = code[code.index("    def run") :].strip().splitlines()
     assert len(pass_lines) < 40, "the page promises a structural pass in under 40 lines"
 
     module = types.ModuleType("writing_passes_example")

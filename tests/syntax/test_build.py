@@ -24,20 +24,22 @@ def reads_back(tree, *made):
     BuildKit reads the file; returns BuildKit's commands for them."""
     out = tree.append(*made)
     again = refactor.parse(out.code)
-    assert again.body[-len(made):] == made
+    assert again.body[-len(made) :] == made
     assert all(x.line == 0 for x in made)
     ins = [x for x in made if isinstance(x, n.Instruction)]
-    return buildkit().parse_string(out.code)[len(out.instructions) - len(ins):]
+    return buildkit().parse_string(out.code)[len(out.instructions) - len(ins) :]
 
 
 def test_builders_in_a_crlf_file():
     made = CRLF.instructions_from(
-        "FROM gcr.io/distroless/static AS runtime\n# the binary only\n\nCOPY --from=build /out /app\n"
-        "RUN a \\\n  b\n"
+        "FROM gcr.io/distroless/static AS runtime\n# the binary only\n\nCOPY --from=build /out /app\nRUN a \\\n  b\n"
     )
     assert [x.code for x in made] == [
-        "FROM gcr.io/distroless/static AS runtime\r\n", "# the binary only\r\n", "\r\n",
-        "COPY --from=build /out /app\r\n", "RUN a \\\r\n  b\r\n",
+        "FROM gcr.io/distroless/static AS runtime\r\n",
+        "# the binary only\r\n",
+        "\r\n",
+        "COPY --from=build /out /app\r\n",
+        "RUN a \\\r\n  b\r\n",
     ]
     assert [type(x) for x in made] == [n.From, n.Comment, n.BlankLine, n.Copy, n.Run]
     assert CRLF.blank_line().code == "\r\n" and CRLF.comment("runtime").code == "# runtime\r\n"
@@ -48,10 +50,14 @@ def test_builders_in_a_crlf_file():
 
 
 def test_builders_in_a_lowercase_file():
-    assert LOWER.make_from("gcr.io/distroless/static", alias="runtime").code == \
-        "from gcr.io/distroless/static as runtime\n"
+    assert (
+        LOWER.make_from("gcr.io/distroless/static", alias="runtime").code
+        == "from gcr.io/distroless/static as runtime\n"
+    )
     assert LOWER.exec_form("entrypoint", ["/app"]).code == 'entrypoint ["/app"]\n'
-    assert LOWER.make_copy(["go.mod", "go.sum"], "./", chown="app:app").code == "copy --chown=app:app go.mod go.sum ./\n"
+    assert (
+        LOWER.make_copy(["go.mod", "go.sum"], "./", chown="app:app").code == "copy --chown=app:app go.mod go.sum ./\n"
+    )
     made = LOWER.instructions_from("WORKDIR /app\nRUN make \\\n    install\n")
     assert [x.code for x in made] == ["workdir /app\n", "run make \\\n\tinstall\n"]  # the file's indentation
     reads_back(LOWER, *made)
@@ -71,7 +77,9 @@ def test_builders_in_a_backtick_escape_file():
 
 def test_copy_uses_json_form_only_when_shell_form_would_misread_a_word():
     tree = STYLES["plain"]
-    assert tree.make_copy(["package.json", "package-lock.json"], "./").code == "COPY package.json package-lock.json ./\n"
+    assert (
+        tree.make_copy(["package.json", "package-lock.json"], "./").code == "COPY package.json package-lock.json ./\n"
+    )
     assert tree.make_copy(["my file.txt"], "/app/").code == 'COPY ["my file.txt", "/app/"]\n'
     assert tree.make_copy(["--not-a-flag"], "/x").code == 'COPY ["--not-a-flag", "/x"]\n'
     assert tree.make_copy(["<<EOF"], "/x").code == 'COPY ["<<EOF", "/x"]\n'
@@ -107,7 +115,10 @@ def test_refused_words_and_lines():
         tree.comment("two\nlines")
     assert tree.comment("").code == "#\n"
     # A snippet's first comment is never taken for a parser directive.
-    assert [x.code for x in tree.instructions_from("# escape=`\nRUN a \\\n  b\n")] == ["# escape=`\n", "RUN a \\\n    b\n"]
+    assert [x.code for x in tree.instructions_from("# escape=`\nRUN a \\\n  b\n")] == [
+        "# escape=`\n",
+        "RUN a \\\n    b\n",
+    ]
 
 
 def test_json_words_keep_non_ascii_and_escape_what_does_not_print():
@@ -118,15 +129,48 @@ def test_json_words_keep_non_ascii_and_escape_what_does_not_print():
 
 # Words from every character class that matters: quotes, escapes, `$`, spaces of all
 # kinds, brackets, heredoc markers, non-ASCII, controls (no NUL: the bindings stop at it).
-SPECIAL = st.sampled_from(['"', "'", "\\", "`", "$", "${X}", " ", "\t", "\n", "\r", "\xa0", "\u2028", "\x85", "[", "]",
-                           ",", "<<", "<<EOF", "--", "#", "é", "日", "\U0001f600", "\ufeff", "\x7f", "\x01"])
+SPECIAL = st.sampled_from(
+    [
+        '"',
+        "'",
+        "\\",
+        "`",
+        "$",
+        "${X}",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\xa0",
+        "\u2028",
+        "\x85",
+        "[",
+        "]",
+        ",",
+        "<<",
+        "<<EOF",
+        "--",
+        "#",
+        "é",
+        "日",
+        "\U0001f600",
+        "\ufeff",
+        "\x7f",
+        "\x01",
+    ]
+)
 CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 PRINTABLE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=8)  # shell form
-WORD = st.one_of(PRINTABLE, st.lists(st.one_of(SPECIAL, PRINTABLE, st.text(CHARS, max_size=3)), max_size=4).map("".join))
+WORD = st.one_of(
+    PRINTABLE, st.lists(st.one_of(SPECIAL, PRINTABLE, st.text(CHARS, max_size=3)), max_size=4).map("".join)
+)
 
 
-@given(st.sampled_from(sorted(STYLES)), st.sampled_from(["CMD", "ENTRYPOINT", "RUN", "SHELL", "cmd"]),
-       st.lists(WORD, max_size=5))
+@given(
+    st.sampled_from(sorted(STYLES)),
+    st.sampled_from(["CMD", "ENTRYPOINT", "RUN", "SHELL", "cmd"]),
+    st.lists(WORD, max_size=5),
+)
 def test_exec_form_reads_back_as_the_words_in_buildkit(style, keyword, words):
     tree = STYLES[style]
     made = tree.exec_form(keyword, words)

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refactor
-from refactor.syntax import nodes as n
 
 from ..conftest import needs_real_corpus, real_corpus_files
 
@@ -21,7 +20,7 @@ SOURCE = (
     "run go build -o /app \\\n"
     "      ./cmd/app   # keep this comment's spacing\n"
     "\n"
-    "cmd [\"/app\"]\n"
+    'cmd ["/app"]\n'
 )
 
 
@@ -88,7 +87,10 @@ def test_whole_stages_can_be_inserted_and_removed():
     assert out.code.endswith('cmd ["/app"]\n\nfrom gcr.io/distroless/static as runtime\ncopy --from=build /app /app\n')
     assert [s.name for s in out.stages] == ["build", "runtime"]
     # The build stage goes with its heading comment; the runtime stage keeps its blank line.
-    assert out.remove_stage(out.stages[0]).code == "\nfrom gcr.io/distroless/static as runtime\ncopy --from=build /app /app\n"
+    assert (
+        out.remove_stage(out.stages[0]).code
+        == "\nfrom gcr.io/distroless/static as runtime\ncopy --from=build /app /app\n"
+    )
 
 
 def test_stages_group_the_body():
@@ -201,9 +203,9 @@ def test_an_instruction_moves_with_its_comment():
     )
     # Before an instruction means before its leading lines too.
     up = tree.move(runtime.instructions[1], before=test.from_)
-    assert up.code == STAGES.replace("RUN go mod download\n\n", "RUN go mod download\nCOPY --from=build /app /app\n\n", 1).replace(
-        "FROM gcr.io/distroless/static\nCOPY --from=build /app /app\n", "FROM gcr.io/distroless/static\n"
-    )
+    assert up.code == STAGES.replace(
+        "RUN go mod download\n\n", "RUN go mod download\nCOPY --from=build /app /app\n\n", 1
+    ).replace("FROM gcr.io/distroless/static\nCOPY --from=build /app /app\n", "FROM gcr.io/distroless/static\n")
     assert down.move(down.stages[0].instructions[2], before=down.stages[0].instructions[1]).code == STAGES
     with pytest.raises(ValueError, match="itself"):
         tree.move(copy, before=copy)
@@ -230,8 +232,17 @@ def test_a_node_twice_in_a_body_is_refused():
         tree.remove(made)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["move", "remove", "insert", "remove_stage", "insert_stage"]),
-                          st.integers(0, 99), st.integers(0, 99), st.booleans()), max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["move", "remove", "insert", "remove_stage", "insert_stage"]),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.booleans(),
+        ),
+        max_size=6,
+    )
+)
 def test_any_sequence_of_edits_reads_back_as_the_edited_tree(ops):
     edited = refactor.parse(STAGES)
     for op, a, b, flag in ops:

@@ -243,7 +243,9 @@ def test_check_directive_follows_current_buildkit_not_the_v0_12_oracle():
     assert [c["original"] for c in buildkit_commands_of(text)] == ["FROM a `", "b"]
 
 
-@pytest.mark.parametrize("text", ["ONBUILD ONBUILD RUN x\n", "ONBUILD ONBUILD\n", "ONBUILD \\\n# c\nONBUILD RUN <<EOF /d\nEOF\n"])
+@pytest.mark.parametrize(
+    "text", ["ONBUILD ONBUILD RUN x\n", "ONBUILD ONBUILD\n", "ONBUILD \\\n# c\nONBUILD RUN <<EOF /d\nEOF\n"]
+)
 def test_nested_onbuild_reads_as_buildkit_reads_it(text):
     # Found by the generated tests: BuildKit reports the inner ONBUILD as an
     # empty value, not the innermost instruction's words.

@@ -9,7 +9,6 @@ lexer, to reach the corners nobody writes on purpose.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,19 +18,75 @@ from refactor.syntax.commands import buildkit_commands
 from ..conftest import buildkit, buildkit_commands_of
 
 KEYWORDS = [
-    "FROM", "RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "ENV", "LABEL", "ARG", "EXPOSE",
-    "VOLUME", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "ONBUILD", "MAINTAINER", "FROBNICATE",
+    "FROM",
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "SHELL",
+    "COPY",
+    "ADD",
+    "ENV",
+    "LABEL",
+    "ARG",
+    "EXPOSE",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "ONBUILD",
+    "MAINTAINER",
+    "FROBNICATE",
 ]
 FLAGS = [
-    "--platform=$BUILDPLATFORM", "--mount=type=cache,target=/root/.cache", "--network=none",
-    "--security=insecure", "--from=build", "--chown=app:app", '--chown="a b"', "--chmod=0755", "--link",
-    "--parents", "--exclude=*.md", "--keep-git-dir", "--checksum=sha256:00", "--interval=5s", "--",
-    "--x", "--a\\ b",
+    "--platform=$BUILDPLATFORM",
+    "--mount=type=cache,target=/root/.cache",
+    "--network=none",
+    "--security=insecure",
+    "--from=build",
+    "--chown=app:app",
+    '--chown="a b"',
+    "--chmod=0755",
+    "--link",
+    "--parents",
+    "--exclude=*.md",
+    "--keep-git-dir",
+    "--checksum=sha256:00",
+    "--interval=5s",
+    "--",
+    "--x",
+    "--a\\ b",
 ]
 WORDS = [
-    "a", "b=1", "key=value", 'k="quoted value"', "k='single'", "esc\\ aped", "$VAR", "${VAR:-x}", "AS",
-    "as", "stage", "/path/to", "&&", "|", "2>&1", "C:\\\\dir", '"', "'", "[", "]", "<<", "<<<x", "NONE", "CMD",
-    "=", "x=", "\u00e9t\u00e9", "\u00a0", "80/tcp",
+    "a",
+    "b=1",
+    "key=value",
+    'k="quoted value"',
+    "k='single'",
+    "esc\\ aped",
+    "$VAR",
+    "${VAR:-x}",
+    "AS",
+    "as",
+    "stage",
+    "/path/to",
+    "&&",
+    "|",
+    "2>&1",
+    "C:\\\\dir",
+    '"',
+    "'",
+    "[",
+    "]",
+    "<<",
+    "<<<x",
+    "NONE",
+    "CMD",
+    "=",
+    "x=",
+    "\u00e9t\u00e9",
+    "\u00a0",
+    "80/tcp",
 ]
 JSONS = ['["a", "b"]', "[]", '["a"] tail', "[not json", '["x\\u0041"]', '[ "sp" ]', "[1]", '["a",]']
 
@@ -101,9 +156,45 @@ def dockerfiles(draw):
 
 
 NOISE = st.lists(
-    st.sampled_from(["RUN ", "FROM a", "\\", "`", "\n", "\r", " ", "\t", "#", "<<", "EOF", "-", "[", "]", '"', "'",
-                     "=", "--", "a", "ENV ", "# escape=`\n", "COPY ", "\ufeff", "\u00a0", "$", "<<-", "\n\t",
-                     "ONBUILD ", "HEALTHCHECK ", "CMD ", "LABEL ", "ARG ", "{", "}", ":"]),
+    st.sampled_from(
+        [
+            "RUN ",
+            "FROM a",
+            "\\",
+            "`",
+            "\n",
+            "\r",
+            " ",
+            "\t",
+            "#",
+            "<<",
+            "EOF",
+            "-",
+            "[",
+            "]",
+            '"',
+            "'",
+            "=",
+            "--",
+            "a",
+            "ENV ",
+            "# escape=`\n",
+            "COPY ",
+            "\ufeff",
+            "\u00a0",
+            "$",
+            "<<-",
+            "\n\t",
+            "ONBUILD ",
+            "HEALTHCHECK ",
+            "CMD ",
+            "LABEL ",
+            "ARG ",
+            "{",
+            "}",
+            ":",
+        ]
+    ),
     max_size=40,
 ).map("".join)
 

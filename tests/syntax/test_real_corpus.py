@@ -36,7 +36,10 @@ def test_every_real_dockerfile_buildkit_accepts_reads_the_same():
         compared += 1
         ours = buildkit_commands(refactor.parse(text, str(path)))
         if ours != expected:
-            first = next((i for i, (a, b) in enumerate(zip(ours, expected)) if a != b), min(len(ours), len(expected)))
+            first = next(
+                (i for i, (a, b) in enumerate(zip(ours, expected, strict=False)) if a != b),
+                min(len(ours), len(expected)),
+            )
             disagreements.append(f"{path.name}: instruction {first}")
     assert compared >= 3700
     assert disagreements == []
@@ -55,7 +58,10 @@ def test_parse_json_command_prints_buildkits_reading_of_the_whole_corpus(tmp_pat
     # All files in one run of the real command (xargs keeps argv within limits).
     out = subprocess.run(
         f"xargs -d '\\n' {sys.executable} -m refactor parse --json < {listing}",
-        shell=True, capture_output=True, text=True, check=False,
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     printed = []
     for chunk in out.stdout.split("\n]\n"):
@@ -63,7 +69,7 @@ def test_parse_json_command_prints_buildkits_reading_of_the_whole_corpus(tmp_pat
             printed.extend(json.loads(chunk + "\n]"))
     assert len(printed) == len(files)
     compared = 0
-    for entry, path in zip(printed, files):
+    for entry, path in zip(printed, files, strict=False):
         assert entry["path"] == str(path)
         try:
             expected = buildkit_commands_of(path.read_bytes().decode("utf-8"))

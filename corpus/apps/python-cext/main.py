@@ -1,5 +1,6 @@
 """Checksums files with a C extension compiled at install time.
 SELFTEST=1 checks it against zlib on a known string and prints the result."""
+
 import os
 import sys
 import zlib

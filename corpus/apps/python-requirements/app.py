@@ -1,5 +1,6 @@
 """A small Flask API. SELFTEST=1 sends one request through Flask's test
 client and prints the answer, then exits."""
+
 import os
 import sys
 
