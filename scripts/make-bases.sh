@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make-bases.sh — create local stand-ins for the base images our Dockerfiles
 # name (python:3.11-slim, golang:1.19, gcr.io/distroless/static-debian12, ...)
-# with no container registry and no Docker daemon: Debian bookworm is
-# bootstrapped from Debian's mirror with debootstrap, imported with buildah,
-# and every other base is built from it by a Dockerfile in scripts/bases/.
+# with no container registry and no Docker daemon: Debian bookworm (12) and
+# trixie (13) are bootstrapped from Debian's mirror with debootstrap, imported
+# with buildah, and every other base is built from one of them by a Dockerfile
+# in scripts/bases/ (the -debian13 distroless images from trixie's packages).
 # Each image is tagged localhost/NAME:TAG and docker.io/library/NAME:TAG (or
 # its full gcr.io name), so an unmodified `FROM python:3.11-slim` resolves
 # locally. They are stand-ins: compare two builds made on them with each other,
@@ -24,6 +25,8 @@
 #                    (default /var/lib/msb-refactor/oracle: outside the checkout,
 #                    so every clone and CI run on this machine shares it)
 #   MSB_BASES        subset of: debian python golang node rust java nginx distroless
+#                    trixie distroless13  (debian:trixie-slim; distroless
+#                    static/base/cc-debian13; both imply the trixie rootfs)
 #   MSB_STORAGE_DRIVER  overlay (default) or vfs
 #   MSB_HOST_CA      1 (default): copy /usr/local/share/ca-certificates/*.crt
 #                    into the debian base, so HTTPS from RUN steps (pip, npm)
@@ -42,11 +45,12 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BASES_SRC="$HERE/bases"
 MSB_ORACLE_DIR=${MSB_ORACLE_DIR:-/var/lib/msb-refactor/oracle}
-MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless"}
+MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless trixie distroless13"}
 MSB_STORAGE_DRIVER=${MSB_STORAGE_DRIVER:-overlay}
 MSB_HOST_CA=${MSB_HOST_CA:-1}
 FORCE=${FORCE:-0}
-SUITE=bookworm
+SUITE=bookworm              # the host's suite (mirror detection) and the main base;
+                            # make_rootfs reads it: `SUITE=trixie make_rootfs` makes trixie
 NPM_VERSION=10.8.2          # what node 18.20's upstream image ships
 export DEBIAN_FRONTEND=noninteractive
 
@@ -143,9 +147,13 @@ tag_all() { # SRC TAG...: NAME:TAG -> localhost/ + docker.io/library/; gcr.io/..
   done
 }
 
-# ------------------------------------------------------------ debian base
-DEBIAN_HASH=$( { echo "$SUITE $DEBIAN_MIRROR $MSB_HOST_CA"; sed -n '/^make_rootfs()/,/^}/p' "$0";
-                 if [ "$MSB_HOST_CA" = 1 ]; then cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; fi; } | sha256sum | cut -c1-16)
+# ------------------------------------------------------------ debian bases
+# rootfs_hash SUITE: the stamp of a debootstrapped base (suite, mirror, host
+# CA setting, the text of make_rootfs, the host CAs it copies)
+rootfs_hash() {
+  { echo "$1 $DEBIAN_MIRROR $MSB_HOST_CA"; sed -n '/^make_rootfs()/,/^}/p' "$0";
+    if [ "$MSB_HOST_CA" = 1 ]; then cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; fi; } | sha256sum | cut -c1-16
+}
 make_rootfs() {
   local R="$MSB_ORACLE_DIR/rootfs-$SUITE" out="$MSB_ORACLE_DIR/ctx/debian"
   rm -rf "$R"; mkdir -p "$R" "$out"
@@ -206,19 +214,22 @@ EOF
   # the config of the official image: PATH set, bash as the command
   printf 'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["bash"]\n' > "$out/Dockerfile"
 }
+# debian_base SUITE STAMP TAG...: debootstrap SUITE, slim it, import it as
+# localhost/TAG (the first) and tag it with every TAG.
 debian_base() {
-  local img=localhost/debian:bookworm-slim
-  if up_to_date debian "$DEBIAN_HASH" "$img"; then log "debian: up to date"; return; fi
+  local suite=$1 stamp=$2; shift 2
+  local img=localhost/$1 hash; hash=$(rootfs_hash "$suite")
+  if up_to_date "$stamp" "$hash" "$img"; then log "$stamp: up to date"; return; fi
   local s=$EPOCHREALTIME
-  log "debian: debootstrap $SUITE from $DEBIAN_MIRROR"
-  make_rootfs
+  log "$stamp: debootstrap $suite from $DEBIAN_MIRROR"
+  SUITE=$suite make_rootfs
   buildah bud --isolation chroot --pull=never --format docker --layers=false --force-rm \
       -t "$img" "$MSB_ORACLE_DIR/ctx/debian" > "$MSB_ORACLE_DIR/ctx/debian/build.log" 2>&1 \
     || { tail -30 "$MSB_ORACLE_DIR/ctx/debian/build.log" >&2; return 1; }
   rm -f "$MSB_ORACLE_DIR/ctx/debian/rootfs.tar"
-  tag_all "$img" debian:bookworm-slim debian:12-slim debian:bookworm debian:12
-  echo "$DEBIAN_HASH" > "$MSB_ORACLE_DIR/stamps/debian"
-  log "debian: built in $(since "$s")s"
+  tag_all "$img" "$@"
+  echo "$hash" > "$MSB_ORACLE_DIR/stamps/$stamp"
+  log "$stamp: built in $(since "$s")s"
 }
 
 # ------------------------------------------------- bases from Dockerfiles
@@ -252,18 +263,25 @@ build() {
   log "$name: built in $(since "$s")s, $(podman image inspect "$img" --format '{{.Size}}') bytes"
 }
 
-# distroless NAME: the :latest image from its target, :nonroot from it with
-# USER 65532 and WORKDIR /home/nonroot, as upstream.
+# distroless VARIANT [DEBIAN]: gcr.io/distroless/VARIANT-debianDEBIAN:latest
+# from its target (debian12: distroless.Dockerfile on bookworm, debian13:
+# distroless-debian13.Dockerfile on trixie), :nonroot from it with USER 65532
+# and WORKDIR /home/nonroot, as upstream.
 distroless() {
-  local v=$1 ref=gcr.io/distroless/$1-debian12
-  build "distroless-$v" distroless.Dockerfile "debian" "$v" "$ref:latest"
-  if [ "$FORCE" = 1 ] || [ "$(stamp_of "distroless-$v")" != "$(stamp_of "distroless-$v-nonroot")" ] \
+  local v=$1 d=${2:-12} ref name df parent
+  ref=gcr.io/distroless/$v-debian$d
+  case $d in
+    12) name=distroless-$v   df=distroless.Dockerfile          parent=debian ;;
+    13) name=distroless13-$v df=distroless-debian13.Dockerfile parent=debian-trixie ;;
+  esac
+  build "$name" "$df" "$parent" "$v" "$ref:latest"
+  if [ "$FORCE" = 1 ] || [ "$(stamp_of "$name")" != "$(stamp_of "$name-nonroot")" ] \
      || ! have_image "$ref:nonroot"; then
     local c; c=$(buildah from --pull=never "$ref:latest")
     buildah config --user 65532:65532 --workingdir /home/nonroot "$c"
     buildah commit -q --format docker "$c" "$ref:nonroot" >/dev/null
     buildah rm "$c" >/dev/null
-    stamp_of "distroless-$v" > "$MSB_ORACLE_DIR/stamps/distroless-$v-nonroot"
+    stamp_of "$name" > "$MSB_ORACLE_DIR/stamps/$name-nonroot"
   fi
 }
 
@@ -274,10 +292,13 @@ smoke() {
 }
 
 log "store $MSB_ORACLE_DIR  mirror $DEBIAN_MIRROR  bases: $MSB_BASES"
-debian_base
+debian_base bookworm debian debian:bookworm-slim debian:12-slim debian:bookworm debian:12
+case " $MSB_BASES " in *" trixie "*|*" distroless13 "*)
+  debian_base trixie debian-trixie debian:trixie-slim debian:13-slim debian:trixie debian:13 ;;
+esac
 for b in $MSB_BASES; do
   case $b in
-    debian) ;;
+    debian|trixie) ;;
     python)
       build python-slim python-slim.Dockerfile "debian" "" python:3.11-slim python:3.11-slim-bookworm python:3-slim
       build python python.Dockerfile "debian python-slim" "" python:3.11 python:3.11-bookworm python:3 ;;
@@ -295,6 +316,8 @@ for b in $MSB_BASES; do
       build nginx nginx.Dockerfile "debian" "" nginx:latest nginx:1.22 nginx:stable nginx:bookworm ;;
     distroless)
       for v in static base cc python3 nodejs18 java17; do distroless "$v"; done ;;
+    distroless13)
+      for v in static base cc; do distroless "$v" 13; done ;;
     *) echo "unknown base '$b'" >&2; exit 2 ;;
   esac
 done
@@ -304,6 +327,12 @@ case " $MSB_BASES " in *" distroless "*)
   smoke gcr.io/distroless/python3-debian12:nonroot -c 'import ssl, sqlite3, json, zlib'
   smoke gcr.io/distroless/nodejs18-debian12:nonroot -e 'require("crypto"); require("zlib")'
   smoke --entrypoint /usr/bin/java gcr.io/distroless/java17-debian12:nonroot -version
+  ;;
+esac
+case " $MSB_BASES " in *" distroless13 "*)
+  # glibc's loader runs, and libstdc++ with its dependencies resolves
+  smoke gcr.io/distroless/base-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --version
+  smoke gcr.io/distroless/cc-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --list /usr/lib/x86_64-linux-gnu/libstdc++.so.6
   ;;
 esac
 log "done; images:"
