@@ -1,0 +1,153 @@
+"""What the official build images set that the recognisers need.
+
+A stage ``FROM golang:1.22`` inherits ``GOPATH=/go`` and ``WORKDIR /go``
+from the image; the analysis layer only knows that the base image may set
+something. These tables fill in the few values the recognisers read, for
+the Docker Official Images only (``docker-library`` Dockerfiles; the same
+in every tag of the family, Debian and Alpine variants alike). Any other
+image stays unknown.
+"""
+
+from __future__ import annotations
+
+# Family -> the ENV names the recognisers read, as the image sets them.
+# A name of the table missing from a family's entry is unset in that image.
+# PATH is left out on purpose: it differs between tags.
+IMAGE_ENV: dict[str, dict[str, str]] = {
+    # golang: ENV GOLANG_VERSION, GOTOOLCHAIN=local, GOPATH /go, PATH $GOPATH/bin:/usr/local/go/bin:$PATH
+    "golang": {"GOPATH": "/go", "GOTOOLCHAIN": "local"},
+    # rust: ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=... RUST_VERSION=...
+    "rust": {"RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo"},
+    "gcc": {},
+    "debian": {},
+    "ubuntu": {},
+    "alpine": {},
+    "buildpack-deps": {},
+}
+# The variables the table speaks for: any other name stays unknown.
+KNOWN_NAMES = frozenset(
+    {
+        "GOPATH",
+        "GOBIN",
+        "GOTOOLCHAIN",
+        "CGO_ENABLED",
+        "GOOS",
+        "GOARCH",
+        "GOARM",
+        "GOAMD64",
+        "GOFLAGS",
+        "GO111MODULE",
+        "GOEXPERIMENT",
+        "RUSTUP_HOME",
+        "CARGO_HOME",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_BUILD_TARGET_DIR",
+        "CARGO_INSTALL_ROOT",
+        "DESTDIR",
+        "PREFIX",
+        "HOME",
+    }
+)
+# WORKDIR of each family: golang sets /go; the others set none ("/").
+IMAGE_WORKDIR: dict[str, str] = {
+    "golang": "/go",
+    "rust": "/",
+    "gcc": "/",
+    "debian": "/",
+    "ubuntu": "/",
+    "alpine": "/",
+    "buildpack-deps": "/",
+}
+# Directories every one of these images has.
+IMAGE_DIRS: dict[str, frozenset[str]] = {
+    "golang": frozenset({"/go", "/go/bin", "/go/src", "/usr/local/go"}),
+    "rust": frozenset({"/usr/local/cargo", "/usr/local/cargo/bin", "/usr/local/rustup"}),
+}
+# Directories of any Debian, Ubuntu or Alpine root file system.
+SYSTEM_DIRS = frozenset(
+    {
+        "/",
+        "/bin",
+        "/sbin",
+        "/usr",
+        "/usr/bin",
+        "/usr/sbin",
+        "/usr/lib",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/local/sbin",
+        "/usr/local/lib",
+        "/usr/local/include",
+        "/usr/local/share",
+        "/usr/share",
+        "/usr/src",
+        "/etc",
+        "/opt",
+        "/srv",
+        "/tmp",
+        "/var",
+        "/var/lib",
+        "/root",
+        "/home",
+        "/lib",
+    }
+)
+_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "library/")
+
+
+def family(image: str | None) -> str | None:
+    """``golang`` for ``golang:1.22-alpine``, ``docker.io/library/golang``
+    or ``golang@sha256:...``; None for any other image."""
+    if not image:
+        return None
+    name = image.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name = name[:colon]
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    return name if name in IMAGE_ENV else None
+
+
+def tag(image: str | None) -> str:
+    if not image:
+        return ""
+    name = image.split("@", 1)[0]
+    colon = name.rfind(":")
+    return name[colon + 1 :] if colon > name.rfind("/") else ""
+
+
+def image_env(image: str | None, name: str) -> str | None:
+    """The value the official image gives ``name`` ("" when it sets none),
+    or None when the image or the name is not one the table knows."""
+    fam = family(image)
+    if fam is None or name not in KNOWN_NAMES:
+        return None
+    if name == "HOME":
+        return None  # set per user at run time, not by the image
+    return IMAGE_ENV[fam].get(name, "")
+
+
+def image_workdir(image: str | None) -> str | None:
+    fam = family(image)
+    return IMAGE_WORKDIR.get(fam) if fam else None
+
+
+def image_dirs(image: str | None) -> frozenset[str]:
+    fam = family(image)
+    return SYSTEM_DIRS | IMAGE_DIRS.get(fam or "", frozenset()) if fam else SYSTEM_DIRS
+
+
+def libc(image: str | None) -> str | None:
+    """``"musl"`` for an Alpine-based official image, ``"glibc"`` for the
+    Debian/Ubuntu ones, None otherwise."""
+    fam = family(image)
+    if fam is None:
+        return None
+    if fam == "alpine" or "alpine" in tag(image):
+        return "musl"
+    return "glibc"
