@@ -48,7 +48,7 @@ def _recognisers() -> dict:
     """Command name -> recogniser (imported on first use)."""
     from . import cargo, go, native, packages, testing
 
-    table = {"go": go.recognise, "cargo": cargo.recognise}
+    table: dict = {"go": go.recognise, "cargo": cargo.recognise, None: native.is_compiler}
     table.update(dict.fromkeys(native.COMMANDS, native.recognise))
     table.update(dict.fromkeys(packages.COMMANDS, packages.recognise))
     table.update(dict.fromkeys(testing.COMMANDS, testing.recognise))
@@ -71,6 +71,8 @@ def recognise_run(tree: Dockerfile, ins: Run, context: BuildContext) -> RunFacts
     builds, installs, removals, tests, other = [], [], [], [], []
     for inv in site.invocations():
         recogniser = _TABLE.get(inv.name) if inv.name else None
+        if recogniser is None and _TABLE[None](inv.name):  # gcc-12, x86_64-linux-gnu-gcc ...
+            recogniser = _TABLE["gcc"]
         found = recogniser(inv) if recogniser else None
         if found is None:
             other.append(inv.cmd)
@@ -81,7 +83,7 @@ def recognise_run(tree: Dockerfile, ins: Run, context: BuildContext) -> RunFacts
         tests.extend(found.tests)
         unknown.extend(found.unknown)
     return RunFacts(
-        tuple(builds),
+        tuple(dict.fromkeys(builds)),  # `make && make install` names the program twice
         tuple(installs),
         tuple(removals),
         tuple(tests),

@@ -10,45 +10,23 @@ image stays unknown.
 
 from __future__ import annotations
 
-# Family -> the ENV names the recognisers read, as the image sets them.
-# A name of the table missing from a family's entry is unset in that image.
-# PATH is left out on purpose: it differs between tags.
-IMAGE_ENV: dict[str, dict[str, str]] = {
+# Family -> every ENV the image sets (None: a value that differs between
+# tags, such as PATH or the version). Any other name is unset there.
+_VARIES = {"PATH": None}
+IMAGE_ENV: dict[str, dict[str, str | None]] = {
     # golang: ENV GOLANG_VERSION, GOTOOLCHAIN=local, GOPATH /go, PATH $GOPATH/bin:/usr/local/go/bin:$PATH
-    "golang": {"GOPATH": "/go", "GOTOOLCHAIN": "local"},
+    "golang": {**_VARIES, "GOLANG_VERSION": None, "GOTOOLCHAIN": "local", "GOPATH": "/go"},
     # rust: ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=... RUST_VERSION=...
-    "rust": {"RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo"},
-    "gcc": {},
-    "debian": {},
-    "ubuntu": {},
-    "alpine": {},
-    "buildpack-deps": {},
+    "rust": {**_VARIES, "RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo", "RUST_VERSION": None},
+    # gcc: ENV GPG_KEYS, GCC_MIRRORS, GCC_VERSION (build-time helpers of the image's own build)
+    "gcc": {**_VARIES, "GPG_KEYS": None, "GCC_MIRRORS": None, "GCC_VERSION": None},
+    "debian": dict(_VARIES),
+    "ubuntu": dict(_VARIES),
+    "alpine": dict(_VARIES),
+    "buildpack-deps": dict(_VARIES),
 }
-# The variables the table speaks for: any other name stays unknown.
-KNOWN_NAMES = frozenset(
-    {
-        "GOPATH",
-        "GOBIN",
-        "GOTOOLCHAIN",
-        "CGO_ENABLED",
-        "GOOS",
-        "GOARCH",
-        "GOARM",
-        "GOAMD64",
-        "GOFLAGS",
-        "GO111MODULE",
-        "GOEXPERIMENT",
-        "RUSTUP_HOME",
-        "CARGO_HOME",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET",
-        "CARGO_BUILD_TARGET_DIR",
-        "CARGO_INSTALL_ROOT",
-        "DESTDIR",
-        "PREFIX",
-        "HOME",
-    }
-)
+# Set per user when a container runs, not by the image.
+_RUNTIME_NAMES = frozenset({"HOME", "HOSTNAME", "USER", "PWD", "SHLVL", "TERM"})
 # WORKDIR of each family: golang sets /go; the others set none ("/").
 IMAGE_WORKDIR: dict[str, str] = {
     "golang": "/go",
@@ -123,12 +101,10 @@ def tag(image: str | None) -> str:
 
 def image_env(image: str | None, name: str) -> str | None:
     """The value the official image gives ``name`` ("" when it sets none),
-    or None when the image or the name is not one the table knows."""
+    or None when the image is not one the table knows or the value varies."""
     fam = family(image)
-    if fam is None or name not in KNOWN_NAMES:
+    if fam is None or name in _RUNTIME_NAMES:
         return None
-    if name == "HOME":
-        return None  # set per user at run time, not by the image
     return IMAGE_ENV[fam].get(name, "")
 
 
