@@ -91,7 +91,7 @@ class _Build:
             return self.fail("it runs only under a condition, so what it builds is not certain")
         opts = self.opts = parse(self.args, INSTALL_OPTIONS if self.install else BUILD_OPTIONS)
         if opts.problem:
-            return self.fail(opts.problem)
+            return self.fail(self.inv.problem(opts))
         for name, uses in opts.values.items():
             if name in ("--bin", "--example", "--package", "--target", "--target-dir", "--path", "--root", "--profile"):
                 bad = next((a for a in uses if a.value is None), None)

@@ -44,6 +44,7 @@ class Parsed:
     values: dict[str, list[Arg]]  # switches: "true"/"false" (go) or the spelling used
     operands: list[Arg]
     problem: str | None = None  # the first thing that could not be read
+    unreadable: Arg | None = None  # the word whose value is not known, when that is the problem
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -68,11 +69,17 @@ def parse(args: list[Arg], options: Options) -> Parsed:
         arg = args[k]
         text = arg.value
         if text is None:
-            if operands and options.go_style:
-                operands.append(arg)
-                k += 1
-                continue
-            return Parsed(values, operands + args[k:], f"`{arg.raw}` cannot be read")
+            # `-ldflags="-X main.v=$V"`: a known option whose value is not known.
+            name = arg.raw.split("=", 1)[0]
+            key = name.lstrip("-") if options.go_style else name
+            if "=" in arg.raw and name.startswith("-") and key in options.valued:
+                put(options.valued[key], arg)
+            elif (operands and options.go_style) or not (options.go_style or arg.raw.startswith("-")):
+                operands.append(arg)  # an operand whose value is not known: the tool's reader decides
+            else:
+                return Parsed(values, operands + args[k:], f"`{arg.raw}` cannot be read", arg)
+            k += 1
+            continue
         if text == "--":
             operands.extend(args[k + 1 :])
             break

@@ -149,7 +149,7 @@ class _Build:
         inv = self.inv
         opts = parse(inv.args[1:], BUILD_OPTIONS)
         if opts.problem:
-            return self.fail(opts.problem)
+            return self.fail(self.inv.problem(opts))
         goflags = inv.env("GOFLAGS")
         if goflags:
             defaults = parse([Arg(w, w) for w in goflags.split()], BUILD_OPTIONS)

@@ -170,7 +170,7 @@ class _Make:
             return self.fail("it runs only under a condition, so what it builds is not certain")
         opts = parse(_drop_optional(inv.args), MAKE_OPTIONS)
         if opts.problem:
-            return self.fail(opts.problem)
+            return self.fail(self.inv.problem(opts))
         directory = inv.cwd
         for chdir in opts.all("-C"):
             directory = None if chdir.value is None or directory is None else inv.path(chdir.value, directory)

@@ -75,7 +75,7 @@ def recognise(inv: Invocation) -> Findings | None:
     words = [a.value for a in opts.operands]
     sub = words[0] if words else None
     if opts.problem and sub is None:
-        return Findings(unknown=(f"`{inv.text}`: {opts.problem}",))
+        return Findings(unknown=(f"`{inv.text}`: {inv.problem(opts)}",))
     if manager != "apk" and sub == "group" and len(words) > 1 and words[1] in ("install", "remove"):
         sub = "groupinstall" if words[1] == "install" else "remove"
         opts = Parsed(opts.values, opts.operands[1:], opts.problem)
@@ -89,7 +89,7 @@ def recognise(inv: Invocation) -> Findings | None:
 
 def _install(inv: Invocation, manager: str, sub: str, opts: Parsed) -> Findings:
     if opts.problem:
-        return Findings(unknown=(f"`{inv.text}`: {opts.problem}",))
+        return Findings(unknown=(f"`{inv.text}`: {inv.problem(opts)}",))
     names, why = _packages(inv, opts)
     reasons = [why] if why else []
     if inv.cmd.conditional:
@@ -122,8 +122,12 @@ def _install(inv: Invocation, manager: str, sub: str, opts: Parsed) -> Findings:
 
 def _packages(inv: Invocation, opts: Parsed) -> tuple[tuple[str, ...], str | None]:
     """The operands (subcommand first) and why some are not known."""
-    known = tuple(a.value for a in opts.operands if a.value is not None)
-    missing = [a for a in opts.operands if a.value is None]
+    # `libpq-dev=15.*` is a glob to the shell, but matches no file where packages are installed.
+    values = [
+        a.value if a.value is not None or a.variables or "`" in a.raw else a.raw.strip("'\"") for a in opts.operands
+    ]
+    known = tuple(v for v in values if v is not None)
+    missing = [a for a, v in zip(opts.operands, values, strict=True) if v is None]
     if not missing:
         return known, None
     return known, f"cannot tell which packages `{inv.text}` names: `{missing[0].raw}`: {inv.why(missing[0])}"

@@ -152,6 +152,11 @@ class Invocation:
             return f"the script sets ${arg.variables[0]} itself"
         return "it is not a plain word"
 
+    def problem(self, parsed) -> str:
+        """A parse problem of ``flags.parse`` as a reason."""
+        bad = parsed.unreadable
+        return f"cannot read `{bad.raw}`: {self.why(bad)}" if bad is not None else parsed.problem
+
     @property
     def text(self) -> str:
         """The command as written (for messages)."""

@@ -25,8 +25,11 @@ def recognise(tmp_path):
     """``recognise(dockerfile, files, run=-1)``: the RunFacts of one RUN
     (the last by default) with ``files`` as the build context."""
 
+    calls = []
+
     def run(dockerfile: str, files: dict[str, str] | None = None, index: int = -1) -> RunFacts:
-        context = write_context(tmp_path / "ctx", files or {})
+        calls.append(1)  # a fresh context per call
+        context = write_context(tmp_path / f"ctx{len(calls)}", files or {})
         tree = refactor.parse(dockerfile)
         runs = [i for i in tree.instructions if isinstance(i, Run)]
         return recognise_run(tree, runs[index], context)
