@@ -100,9 +100,6 @@ class _Build:
         if inv.cwd is None:
             return self.fail(inv.cwd_reason())
         profile = self._profile(opts)
-        triples = [a.value for a in opts.all("--target")] or [
-            self._config_value("CARGO_BUILD_TARGET", "build", "target")
-        ]
         if self.install:
             dest = self._install_root(opts)
             if dest is None:
@@ -113,13 +110,17 @@ class _Build:
             outputs = [
                 (pkg, name, posixpath.join(dest[0], "bin", name), dest[1], example) for pkg, name, example in named
             ]
-            return self._made(outputs, profile, triples[0], opts)
+            target = opts.last("--target")
+            return self._made(outputs, profile, target.value if target else None, opts)
         packages = self._packages(opts)
         if packages is None:
             return None
         target_dir = self._target_dir(opts)
         if target_dir is None:
             return None
+        triples = [a.value for a in opts.all("--target")] or [
+            self._config_value("CARGO_BUILD_TARGET", "build", "target")
+        ]
         built: list[Artifact] = []
         for triple in triples:
             base = posixpath.join(target_dir[0], *([triple] if triple else []), PROFILE_DIRS.get(profile, profile))
@@ -180,6 +181,8 @@ class _Build:
 
     def _config_value(self, env: str, table: str, key: str) -> str | None:
         value = self.inv.env(env)
+        if value is None:
+            self.fail(f"cannot tell which target cargo builds for: {self.inv.site.why_unknown(env)}")
         if value:
             return value
         found = self._config().get(table, {}).get(key)
