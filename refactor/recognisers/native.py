@@ -233,18 +233,27 @@ class _Make:
         if rule is None:
             return []
         out = []
-        link = self._link(target, rule.recipe, rule.deps)
-        if link is None and not rule.recipe and f"{target}.o" in rule.deps:
+        deps = self._deps(rule.deps)
+        link = self._link(target, rule.recipe, deps)
+        if link is None and not rule.recipe and f"{target}.o" in deps:
             # make's built-in rule `%: %.o`: $(CC) $(LDFLAGS) n.o $(LOADLIBES) $(LDLIBS)
-            link = self._link(target, ["$(CC) $(LDFLAGS) $^ $(LOADLIBES) $(LDLIBS) -o $@"], rule.deps)
+            link = self._link(target, ["$(CC) $(LDFLAGS) $^ $(LOADLIBES) $(LDLIBS) -o $@"], deps)
         if link is not None:
             libs, compiler, static = link
             path = posixpath.normpath(posixpath.join(self.dir, target))
             details = NativeDetails("make", compiler, libs, static=static)
             out.append(Artifact("native-binary", path, posixpath.basename(path), "c", details, (), self.inv.cmd))
-        for dep in rule.deps:
+        for dep in deps:
             if dep in self.mk.rules and dep not in seen and len(seen) < 200:
                 out.extend(self._built(dep, seen))
+        return out
+
+    def _deps(self, deps: list[str]) -> list[str]:
+        """Prerequisites with their variables expanded (as written when that fails)."""
+        out = []
+        for dep in deps:
+            text = expand(dep, self.value) if "$" in dep else dep
+            out.extend(text.split() if text is not None else [dep])
         return out
 
     def _link(self, target: str, recipe: list[str], deps: list[str]) -> tuple[tuple[str, ...], str, bool] | None:
@@ -387,7 +396,7 @@ def _drop_optional(args: list[Arg]) -> list[Arg]:
     out = []
     k = 0
     while k < len(args):
-        text = args[k].value or ""
+        text = args[k].value if args[k].value is not None else args[k].raw  # `-j$(nproc)`
         bare = text.split("=")[0]
         if bare in MAKE_OPTIONAL or (text[:2] in ("-j", "-l", "-O") and not text.startswith("--")):
             if text in MAKE_OPTIONAL and k + 1 < len(args) and re.fullmatch(r"[\d.]+", args[k + 1].value or ""):
