@@ -195,7 +195,8 @@ def _apply(tree: Dockerfile, edits: Sequence[Edit], code: str) -> tuple[Dockerfi
         for n in nodes:
             if not isinstance(n, _BODY_TYPES):
                 raise InternalError(f"{code} proposed a replacement that is not a body node: {type(n).__name__}")
-            origin.setdefault(id(n), at.line)
+            if id(n) not in position:  # a node of the tree placed again (after its removal) keeps its own line
+                origin.setdefault(id(n), at.line)
         where.setdefault(id(at), []).extend(nodes)
 
     for e in edits:

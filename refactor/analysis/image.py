@@ -245,7 +245,11 @@ def _initial(info: StageInfo, done: dict[int, tuple[StageState, ...]]) -> StageS
         base,
         unknown("WORKDIR"),
         unknown("USER"),
-        unknown("SHELL"),
+        # Docker's default on Linux. A base image may set another SHELL in its
+        # config, but Linux images practically never do (Windows images do, and
+        # no pass rewrites those); without this, a shell-form CMD would be
+        # unknown on every external base and compare unequal across bases.
+        DEFAULT_SHELL,
         (),
         unknown("CMD"),
         unknown("ENTRYPOINT"),

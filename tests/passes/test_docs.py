@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from refactor.context import BuildContext
 from refactor.engine import Status, refactor_text
 from refactor.passes import SECTIONS, all_passes, doc_sections, fenced_code
 from refactor.report import pass_page
@@ -78,13 +79,14 @@ def test_script_writes_checks_and_removes_orphans(tmp_path):
 
 
 @pytest.mark.parametrize("cls", all_passes(), ids=lambda c: c.code)
-def test_docstring_sections_and_example(cls):
+def test_docstring_sections_and_example(cls, tmp_path):
     sections = doc_sections(cls)
     assert list(sections)[: len(SECTIONS)] == list(SECTIONS)
     assert cls.code.startswith("MSB") and len(cls.code) == 6 and cls.name
     example = fenced_code(sections["Example"])
     use_instead = fenced_code(sections["Use instead"])
     assert example != use_instead
-    r = refactor_text(example, "Example", [cls], unsafe_fixes=True)
+    # An empty build context: the page's example must not depend on this repository's files.
+    r = refactor_text(example, "Example", [cls], unsafe_fixes=True, build_context=BuildContext(tmp_path))
     assert r.status is Status.CHANGED, r
     assert r.output == use_instead

@@ -1,0 +1,66 @@
+"""What the ecosystems share: the runtime base, from the catalog."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Choice:
+    image: str
+    reason: str
+    user: str | None  # USER for the runtime stage when the base has a non-root user
+    summary: str  # estimated sizes, with where the figures come from
+
+
+def choose_runtime(tree, stage, need: str, exec_form: bool, prefer: str = "distroless") -> Choice | str:
+    """The catalog's runtime base for this builder and need, or a reason.
+
+    Distroless only when it is safe: the command and HEALTHCHECK need no
+    shell (they run without one there); otherwise the slim choice, and the
+    message says why.
+    """
+    from ..catalog import load_catalog
+
+    catalog = load_catalog()
+    builder = catalog.builder(stage.from_.image)
+    why_not = None
+    if prefer == "distroless" and not exec_form:
+        why_not = "the command or HEALTHCHECK needs a shell, which distroless lacks"
+        prefer = "slim"
+    choice = catalog.choose_runtime(builder, need, prefer=prefer)
+    if choice.image is None:
+        return choice.reason
+    base = choice.base
+    user = base.nonroot.spec if base.nonroot is not None and base.runs_as_root else None
+    reason = choice.reason.removeprefix(f"{choice.image}: ") + (f"; not distroless: {why_not}" if why_not else "")
+    summary = ""
+    # Only a toolchain image compares with a runtime base; an OS image's gain is what was installed on it.
+    before = builder.size_mb if builder is not None and builder.language else None
+    if before and base.size_mb:
+        summary = f"base ~{before:g} MB -> ~{base.size_mb:g} MB (the catalog's estimates)"
+    return Choice(choice.image, reason, user, summary)
+
+
+def other_copies(files, folders, choice: Choice, exclude=()) -> tuple:
+    """Copies of the run-time files, and of the folders the build made, which
+    the app may write: those go to the runtime's non-root user."""
+    from ..split import Copy
+
+    out = [Copy(p, "run-time file") for p in files if p not in exclude]
+    covered = set(files)
+    out += [Copy(f, "folder", chown=choice.user) for f in folders if f not in covered and f not in exclude]
+    return tuple(out)
+
+
+def codename(image: str) -> str | None:
+    """The distribution release the catalog gives a base (``trixie``), as the
+    package table names it; None when not known."""
+    from ..catalog import load_catalog
+
+    base = load_catalog().base(image)
+    if base is None or base.release is None:
+        return None
+    if base.family == "alpine":
+        return "alpine"
+    return base.release.codename

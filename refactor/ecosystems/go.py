@@ -1,0 +1,76 @@
+"""Go: the binary ``go build``/``go install`` made, on distroless static.
+
+A Go binary built without cgo needs nothing from the system but CA
+certificates and time zone data, which distroless ``static`` has. When no Go
+file of the module imports ``"C"`` and the build leaves cgo to its default,
+the builder gains ``CGO_ENABLED=0`` before the build (with cgo on, ``net`` and
+``os/user`` link glibc dynamically and the binary would not start there). A
+binary that needs cgo goes on a base with glibc (distroless ``base``).
+"""
+
+from __future__ import annotations
+
+from ..split import (
+    Copy,
+    Plan,
+    StageFacts,
+    context_copies,
+    healthcheck_problem,
+    resolve_program,
+    steps_the_runtime_may_need,
+)
+from . import common
+
+SOURCES = (".go", ".s", ".c", ".h")  # Go sources and what cgo compiles with them
+MANIFESTS = frozenset({"go.mod", "go.sum", "go.work", "go.work.sum", "vendor"})
+
+
+def build_only(name: str, is_dir: bool) -> bool:
+    return name in MANIFESTS or (not is_dir and name.endswith(SOURCES))
+
+
+def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
+    builds = [(ins, art) for ins, run in stage_facts.runs for art in run.builds if art.ecosystem == "go"]
+    if not builds:
+        return None
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
+    art, dest = resolve_program(stage_facts, [a for _, a in builds])
+    if art is None:
+        made = ", ".join(a.path for _, a in builds)
+        return (
+            f"cannot tell which binary the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
+        )
+    reason = healthcheck_problem(stage_facts, [a for _, a in builds])
+    if reason:
+        return reason
+    build_step = next(ins for ins, a in builds if a is art)
+    details = art.details
+    builder_env: tuple[tuple[str, str], ...] = ()
+    if details.cgo is None and details.imports_c is False and not details.cgo_modules:
+        builder_env = (("CGO_ENABLED", "0"),)  # static, so it runs without the builder's glibc
+        need = "static"
+    elif details.cgo is False:
+        need = "static"
+    elif details.imports_c is None:
+        return "cannot tell whether the Go build needs cgo: its sources are not in the build context"
+    else:
+        need = "glibc"
+    choice = common.choose_runtime(tree, stage, need, stage_facts.exec_form)
+    if isinstance(choice, str):
+        return choice
+    files, reason = context_copies(tree, stage, ctx.build_context, build_only)
+    if reason:
+        return reason
+    copies = (Copy(art.path, "artifact", dest),) + common.other_copies(files, folders, choice, exclude=(art.path,))
+    return Plan(
+        ecosystem="go",
+        runtime_image=choice.image,
+        runtime_reason=choice.reason,
+        copies=copies,
+        builder_env=builder_env,
+        build_step=build_step,
+        user=choice.user,
+        summary=choice.summary,
+    )

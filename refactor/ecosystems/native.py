@@ -1,0 +1,107 @@
+"""C and C++: the program ``make``/``make install``/``cmake``/``gcc`` made,
+with the data files ``make install`` put beside it.
+
+The runtime gets the C library (and libgcc/libstdc++ for C++) on distroless
+when the program links nothing else; when the build installed ``-dev``
+packages, it goes on the slim base of the same distribution family with the
+matching runtime packages installed (``libsqlite3-dev`` -> ``libsqlite3-0``),
+never the ``-dev`` packages or the compiler.
+"""
+
+from __future__ import annotations
+
+from ..split import (
+    Copy,
+    Plan,
+    StageFacts,
+    context_copies,
+    healthcheck_problem,
+    resolve_program,
+    steps_the_runtime_may_need,
+)
+from . import common
+
+SOURCES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".o", ".a", ".in", ".am", ".ac", ".m4", ".cmake")
+MANIFESTS = frozenset({"configure", "build", "CMakeFiles", "autom4te.cache", "src", "include", "tests", "test"})
+CXX = ("g++", "c++", "clang++")
+# Libraries every C program may link that come with the C library itself.
+LIBC_LIBRARIES = frozenset({"c", "m", "pthread", "dl", "rt", "util", "crypt", "resolv"})
+
+
+def build_only(name: str, is_dir: bool) -> bool:
+    return name in MANIFESTS or (not is_dir and name.endswith(SOURCES))
+
+
+def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
+    builds = [(ins, art) for ins, run in stage_facts.runs for art in run.builds if art.ecosystem == "c"]
+    if not builds:
+        return None
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
+    programs = [a for _, a in builds if a.kind == "native-binary"]
+    art, dest = resolve_program(stage_facts, programs)
+    if art is None:
+        made = ", ".join(a.path for a in programs) or "no program"
+        return f"cannot tell which program the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
+    reason = healthcheck_problem(stage_facts, programs)
+    if reason:
+        return reason
+    details = art.details
+    if details.static:
+        need = "static"
+    else:
+        need = "cc" if details.compiler in CXX or (details.source or "").startswith("cmake") else "glibc"
+    installs = [p for _, run in stage_facts.runs for inst in run.installs for p in inst.names]
+    extra_libs = [lib for lib in details.libraries if lib not in LIBC_LIBRARIES]
+    packages: list[str] = []
+    if extra_libs or installs:
+        from ..recognisers.packages import runtime_packages
+
+        slim = common.choose_runtime(tree, stage, need, stage_facts.exec_form, prefer="slim")
+        if isinstance(slim, str):
+            return slim
+        distro = common.codename(slim.image)
+        if distro is None:
+            return f"cannot tell which packages {slim.image} names the runtime libraries with"
+        packages, unknown = runtime_packages(installs, distro)
+        if unknown:
+            return (
+                f"cannot tell what the runtime needs of {', '.join(unknown)}; the runtime package of a -dev"
+                " package or a tool the app may call is not in the package table"
+            )
+        if extra_libs and not packages:
+            return (
+                f"the program links {', '.join('-l' + lib for lib in extra_libs)}, and no installed package provides it"
+            )
+    install_command = None
+    if packages:  # a package manager is needed: the slim base
+        choice = slim
+        install_command = (
+            "apt-get update && apt-get install -y --no-install-recommends "
+            + " ".join(packages)
+            + " && rm -rf /var/lib/apt/lists/*"
+        )
+    else:
+        choice = common.choose_runtime(tree, stage, need, stage_facts.exec_form)
+        if isinstance(choice, str):
+            return choice
+    files, reason = context_copies(tree, stage, ctx.build_context, build_only)
+    if reason:
+        return reason
+    installed = tuple(
+        a.path for _, a in builds if a.kind in ("file", "native-library") and a.details.source.endswith("install")
+    )
+    copies = [Copy(art.path, "artifact", dest)] + [Copy(p, "artifact") for p in installed]
+    copies += common.other_copies(files, folders, choice, exclude=(art.path, *installed))
+    return Plan(
+        ecosystem="c",
+        runtime_image=choice.image,
+        runtime_reason=choice.reason,
+        copies=tuple(copies),
+        build_step=next(ins for ins, a in builds if a is art),
+        runtime_packages=tuple(packages),
+        install_command=install_command,
+        user=choice.user,
+        summary=choice.summary or (f"leaves behind {', '.join(installs)}" if installs else ""),
+    )
