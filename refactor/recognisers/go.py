@@ -26,6 +26,7 @@ import weakref
 
 from ..context import BuildContext
 from .flags import Options, Parsed, parse
+from .images import family, tag
 from .model import Artifact, Findings, GoDetails, TestStep
 from .site import Arg, Invocation
 
@@ -107,6 +108,9 @@ class _Build:
         if cwd is None:
             return self.fail(inv.cwd_reason())
         written = [a.value for a in opts.operands] or ["."]
+        files = all((w or "").endswith(".go") for w in written)
+        if not (self.install or files) and opts.last("o") is None and (len(written) > 1 or "..." in str(written)):
+            return ()  # several packages without -o: compiled and discarded, a check
         if None in written:
             bad = next(a for a in opts.operands if a.value is None)
             return self.fail(f"cannot tell which package `{bad.raw}` names: {inv.why(bad)}")
@@ -220,13 +224,36 @@ class _Build:
             return [_Package(pkg, None, pkg, exec_name(pkg, modules))]
         directory = inv.path(pkg.split("/...")[0] if "..." in pkg else pkg, cwd)
         assert directory is not None
-        if not modules:
-            return [_Package(pkg, directory, None, posixpath.basename(directory))]
-        if module is None:
-            return self.fail(
-                f"no go.mod found for {directory} in the build context: cannot tell the module path that names the binary; add `-o NAME`"
-            )
-        return self._local(pkg, directory, root, module)
+        if module is not None and modules:
+            return self._local(pkg, directory, root, module)
+        # No module: GOPATH mode names a binary after its directory; module mode cannot
+        # name it (an explicit `-o FILE` still works).
+        gopath = not modules or self._gopath_mode()
+        dirs = [directory]
+        if "..." in pkg:
+            dirs = main_packages(inv, directory, directory)
+            if not dirs:
+                return self.fail(f"no main package under {directory} in the build context")
+        found = [_Package(pkg, d, None, None, module_root=root, pattern="..." in pkg) for d in dirs]
+        for p in found:
+            p.import_path, p.gopath = (self._gopath_import(p.dir or ""), True) if gopath else (None, False)
+        return found
+
+    def _gopath_mode(self) -> bool:
+        """``GO111MODULE=auto`` (the default before Go 1.16) without go.mod: GOPATH mode."""
+        mode = self.inv.env("GO111MODULE")
+        if mode not in ("", "auto"):
+            return mode == "off"
+        site = self.inv.site
+        m = re.match(r"1\.(\d+)", tag(site.base)) if family(site.base) == "golang" else None
+        return bool(m) and int(m.group(1)) < 16
+
+    def _gopath_import(self, directory: str) -> str:
+        gopath = (self.inv.env("GOPATH") or "").split(":")[0]
+        src = posixpath.join(gopath, "src") if gopath else None
+        if src and directory.startswith(src + "/"):
+            return directory[len(src) + 1 :]
+        return "_" + directory  # a directory outside GOPATH: named after its last element too
 
     def _local(self, pkg: str, directory: str, root: str, module: str) -> list[_Package] | None:
         if directory != root and not directory.startswith(root + "/"):
@@ -266,10 +293,13 @@ class _Build:
         out_arg = opts.last("o")
         for pkg in packages:
             if pkg.name is None and pkg.import_path is not None:
-                pkg.name = exec_name(pkg.import_path, inv.env("GO111MODULE") != "off")
-            elif pkg.name is None:
-                pkg.name = posixpath.basename(pkg.dir or "")
+                pkg.name = exec_name(pkg.import_path, not pkg.gopath)
         mains = [p for p in packages if p.remote or p.pattern or self._is_main(p) is not False]
+        unnamed = next((p for p in mains if p.name is None), None)
+        if unnamed is not None and (self.install or out_arg is None and not many or out_arg is not None and many):
+            return self.fail(
+                f"no go.mod found for {unnamed.dir} in the build context: cannot tell the module path that names the binary; add `-o NAME`"
+            )
         if self.install:
             if out_arg is not None:
                 return self.fail("`go install` does not take -o")
@@ -364,6 +394,7 @@ class _Package:
         self.remote = remote
         self.module_root = module_root
         self.pattern = pattern
+        self.gopath = False  # GOPATH mode: no /vN rule in the name
 
 
 def exec_name(import_path: str, modules: bool = True) -> str:

@@ -97,7 +97,9 @@ class Makefile:
             current = []
         return cls(assignments, rules, goal, includes)
 
-    def variables(self, cmdline: dict[str, str], env: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    def variables(
+        self, cmdline: dict[str, str | None], env: Callable[[str], str | None]
+    ) -> Callable[[str], str | None]:
         """``name -> value`` (unexpanded text) as make resolves it; None when not known."""
 
         def value(name: str) -> str | None:

@@ -177,9 +177,13 @@ class _Make:
         if directory is None:
             return self.fail(inv.cwd_reason())
         self.dir = directory
-        self.cmdline: dict[str, str] = {}
+        self.cmdline: dict[str, str | None] = {}
         targets = []
         for operand in opts.operands:
+            assignment = re.match(r"""^["']?([A-Za-z_][\w.]*)=""", operand.raw)
+            if operand.value is None and assignment:
+                self.cmdline[assignment.group(1)] = None  # set to a value not known here
+                continue
             if operand.value is None:
                 return self.fail(f"cannot read `{operand.raw}`: {inv.why(operand)}")
             name, eq, value = operand.value.partition("=")
@@ -346,11 +350,11 @@ class _Make:
         return out
 
     def _installed(self, installed: list[_Installed], unread: list[str], honours: bool | None, source: str) -> None:
-        destdir = self.cmdline.get("DESTDIR")
+        given = "DESTDIR" in self.cmdline
+        destdir = self.cmdline["DESTDIR"] if given else self.inv.env("DESTDIR")
         if destdir is None:
-            destdir = self.inv.env("DESTDIR")
-        if destdir is None:
-            return self.fail(f"cannot tell where it installs: {self.inv.site.why_unknown('DESTDIR')}")
+            why = "the DESTDIR given to make is not known here" if given else self.inv.site.why_unknown("DESTDIR")
+            return self.fail(f"cannot tell where it installs: {why}")
         prefix = self._prefix()
         if destdir:
             root = self.inv.path(destdir, self.dir) or destdir
@@ -399,8 +403,11 @@ def _drop_optional(args: list[Arg]) -> list[Arg]:
         text = args[k].value if args[k].value is not None else args[k].raw  # `-j$(nproc)`
         bare = text.split("=")[0]
         if bare in MAKE_OPTIONAL or (text[:2] in ("-j", "-l", "-O") and not text.startswith("--")):
-            if text in MAKE_OPTIONAL and k + 1 < len(args) and re.fullmatch(r"[\d.]+", args[k + 1].value or ""):
-                k += 1
+            following = args[k + 1] if k + 1 < len(args) else None
+            # `-j 4`, `-j "$nproc"`, `-j $(nproc)`: the count is the next word.
+            if text in MAKE_OPTIONAL and following is not None:
+                if re.fullmatch(r"[\d.]+", following.value or "") or following.value is None and "$" in following.raw:
+                    k += 1
             k += 1
             continue
         out.append(args[k])
@@ -585,14 +592,13 @@ class _CMakeRun:
             return self.fail(f"the {self.config.generator} generator writes under a per-configuration directory")
         return project
 
-    def make(self, targets: list[str], cmdline: dict[str, str]) -> None:
+    def make(self, targets: list[str], cmdline: dict[str, str | None]) -> None:
         for target in targets or ["all"]:
             if target in TEST_TARGETS:
                 self.tests.append(TestStep("cmake", "test", self.config.build, self.inv.cmd))
             elif target in INSTALL_TARGETS:
                 self._build("all")
-                destdir = cmdline.get("DESTDIR")
-                self.install(None, destdir if destdir is not None else self.inv.env("DESTDIR"))
+                self.install(None, cmdline["DESTDIR"] if "DESTDIR" in cmdline else self.inv.env("DESTDIR"))
             elif target not in NOTHING_TARGETS:
                 self._build(target)
 

@@ -139,10 +139,24 @@ def test_modules_known_to_need_cgo(recognise):
 
 
 def test_sources_not_from_the_context(recognise):
+    # An explicit -o FILE needs no module path; the cgo scan has nothing to read.
     facts = recognise("FROM golang:1.22\nWORKDIR /src\nRUN git clone https://x/y . && go build -o /a .\n", SRC)
+    assert [a.path for a in facts.builds] == ["/a"] and facts.builds[0].details.imports_c is None
+    facts = recognise("FROM golang:1.22\nWORKDIR /src\nRUN git clone https://x/y . && go build\n", SRC)
     assert facts.unknown == (
-        "`go build -o /a .`: no go.mod found for /src in the build context: cannot tell the module path that names the binary; add `-o NAME`",
+        "`go build`: no go.mod found for /src in the build context: cannot tell the module path that names the binary; add `-o NAME`",
     )
+    facts = recognise("FROM golang:1.22\nWORKDIR /src\nRUN git clone https://x/y . && go build ./...\n", SRC)
+    assert facts.unknown == () and [t.kind for t in facts.tests] == ["check"]
+
+
+def test_gopath_mode(recognise):
+    # Go before 1.16 without go.mod, or GO111MODULE=off: named after the directory.
+    files = {"main.go": "package main\n", "cmd/b/main.go": "package main\n"}
+    head = "FROM golang:1.12\nWORKDIR /go/src/github.com/me/tool/v2\nCOPY . .\n"
+    assert paths(recognise(head + "RUN go install ./...\n", files)) == ["/go/bin/v2", "/go/bin/b"]
+    head = "FROM golang:1.22\nENV GO111MODULE=off\nWORKDIR /work/app\nCOPY . .\n"
+    assert paths(recognise(head + "RUN go build\n", files)) == ["/work/app/app"]
 
 
 def test_flags_are_reported(recognise):
