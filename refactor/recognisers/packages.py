@@ -38,14 +38,14 @@ OPTIONS = {
         " --allow-downgrades --allow-remove-essential --allow-change-held-packages --reinstall --no-upgrade"
         " --only-upgrade -V|--verbose-versions -d|--download-only --auto-remove|--autoremove --purge"
         " --no-remove -s|--simulate|--dry-run --force-yes --show-progress --list-cleanup --no-list-cleanup"
-        " -u|--show-upgraded --assume-no",
+        " -u|--show-upgraded --assume-no --update|-U",  # --update: APT 3, update the lists first
     ),
     "apk": Options.of(
         valued="--virtual|-t --repository|-X -p|--root --repositories-file --keys-dir --arch --cache-dir",
         switches="--no-cache --update-cache|-U|--update -q|--quiet -v|--verbose -i|--interactive"
         " --allow-untrusted --no-progress --progress -f|--force --force-overwrite --force-broken-world"
         " --no-scripts --upgrade -u --latest -l --clean-protected --initdb --purge -r|--rdepends"
-        " --no-interactive --available -s|--simulate",
+        " --no-interactive --available -s|--simulate --print-arch --no-network --no-check-certificate --wait",
     ),
     "rpm": Options.of(
         valued="--setopt --enablerepo --disablerepo --disableplugin --enableplugin --releasever --installroot --exclude -x --nobest"
@@ -103,7 +103,7 @@ def _install(inv: Invocation, manager: str, sub: str, opts: Parsed) -> Findings:
     later = [c for c in _script(inv) if c.index > inv.index]
     earlier = [c for c in _script(inv) if c.index < inv.index]
     cleans = (manager == "apk" and opts.has("--no-cache")) or any(_cleans(c, manager) for c in later)
-    updated = (manager == "apk" and opts.has("--update-cache")) or any(_updates(c, manager) for c in earlier)
+    updated = opts.has("--update-cache") or opts.has("--update") or any(_updates(c, manager) for c in earlier)
     removed = any(_removes(c, manager, virtual.value if virtual else None, names) for c in later)
     groups = names[1:] if sub == "groupinstall" else ()
     install = PackageInstall(

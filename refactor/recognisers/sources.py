@@ -56,6 +56,7 @@ class ImageFiles:
         self.copies: list[_Copy] = []  # newest first
         self.opaque: list[str] = []  # destinations filled from elsewhere
         self.dirs: set[str] = set(image_dirs(site.base))
+        self._under: dict[str, dict[str, str]] = {}  # files_under, asked again per package
         self._read()
 
     # -- questions -------------------------------------------------------------
@@ -92,6 +93,12 @@ class ImageFiles:
     def files_under(self, directory: str) -> dict[str, str]:
         """Every context file copied under ``directory``: image path -> context path."""
         directory = posixpath.normpath(directory)
+        found = self._under.get(directory)
+        if found is None:
+            found = self._under[directory] = self._files_under(directory)
+        return found
+
+    def _files_under(self, directory: str) -> dict[str, str]:
         out: dict[str, str] = {}
         for copy in reversed(self.copies):  # oldest first: newer ones overwrite
             if copy.is_dir:

@@ -34,6 +34,8 @@ def test_apt_flags_spellings_and_separate_update(recognise):
     assert installs(facts) == [
         ("apt", ("curl",), ("-q", "-y", "-o=Dpkg::Options::=--force-confold"), None, False, False, False)
     ]
+    facts = recognise("FROM debian:trixie\nRUN apt-get install --update -y curl\n")  # APT 3
+    assert installs(facts) == [("apt", ("curl",), ("--update", "-y"), None, True, False, False)]
     facts = recognise("FROM ubuntu\nRUN apt install -y tzdata && apt-get clean\n")
     assert installs(facts) == [("apt", ("tzdata",), ("-y",), None, False, False, False)]  # clean leaves the lists
 
