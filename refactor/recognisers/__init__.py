@@ -25,6 +25,8 @@ reason in ``unknown``, never a guess.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .model import (
@@ -44,35 +46,30 @@ if TYPE_CHECKING:
     from ..syntax.nodes import Dockerfile, Run
 
 
-def _recognisers() -> dict:
-    """Command name -> recogniser (imported on first use)."""
+@functools.lru_cache(maxsize=1)
+def _recognisers() -> tuple[dict, Callable]:
+    """Command name -> recogniser, and the one for compilers named by
+    version or triple (``gcc-12``, ``x86_64-linux-gnu-gcc``); imported on first use."""
     from . import cargo, go, native, packages, testing
 
-    table: dict = {"go": go.recognise, "cargo": cargo.recognise, None: native.is_compiler}
+    table = {"go": go.recognise, "cargo": cargo.recognise}
     table.update(dict.fromkeys(native.COMMANDS, native.recognise))
     table.update(dict.fromkeys(packages.COMMANDS, packages.recognise))
     table.update(dict.fromkeys(testing.COMMANDS, testing.recognise))
-    return table
-
-
-_TABLE: dict | None = None
+    return table, lambda name: native.recognise if native.is_compiler(name) else None
 
 
 def recognise_run(tree: Dockerfile, ins: Run, context: BuildContext) -> RunFacts:
     """What ``ins`` (a RUN of ``tree``) builds, installs and tests."""
-    global _TABLE
     from .site import RunSite
 
-    if _TABLE is None:
-        _TABLE = _recognisers()
+    table, compiler = _recognisers()
     site = RunSite(tree, ins, context)
     script = site.script
     unknown = [f"{u.reason}: `{_short(u.text)}`" for u in script.unknown]
     builds, installs, removals, tests, other = [], [], [], [], []
     for inv in site.invocations():
-        recogniser = _TABLE.get(inv.name) if inv.name else None
-        if recogniser is None and _TABLE[None](inv.name):  # gcc-12, x86_64-linux-gnu-gcc ...
-            recogniser = _TABLE["gcc"]
+        recogniser = (table.get(inv.name) or compiler(inv.name)) if inv.name else None
         found = recogniser(inv) if recogniser else None
         if found is None:
             other.append(inv.cmd)
