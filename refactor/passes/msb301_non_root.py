@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -300,8 +301,10 @@ _DEFAULT_PORTS = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def describe_base(image: str) -> BaseFacts:
-    """The catalog's facts about ``image`` in the shape this pass uses."""
+    """The catalog's facts about ``image`` in the shape this pass uses (the
+    shipped catalog's; cached, as it is, for the process)."""
     import fnmatch
 
     from ..catalog import load_catalog, parse_reference
@@ -343,7 +346,25 @@ SYSTEM_DIRS = frozenset(
     "/ /bin /boot /dev /etc /home /lib /lib32 /lib64 /mnt /opt /proc /root /run /sbin /srv /sys /usr /usr/bin"
     " /usr/lib /usr/local /usr/local/bin /usr/local/lib /usr/sbin /usr/share /var /var/lib /var/run".split()
 )
-SYSTEM_PREFIXES = ("/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/root/", "/proc/", "/sys/")
+SYSTEM_PREFIXES = (
+    "/etc/",
+    "/bin/",
+    "/sbin/",
+    "/lib/",
+    "/lib64/",
+    "/boot/",
+    "/root/",
+    "/proc/",
+    "/sys/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/usr/lib/",
+    "/usr/libexec/",
+    "/usr/include/",
+    "/usr/local/bin/",
+    "/usr/local/sbin/",
+    "/usr/local/lib/",
+)
 WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/dev")
 PRIVILEGE_DROPPERS = frozenset(
     "gosu su-exec setpriv runuser su sudo doas chroot s6-setuidgid setuidgid chpst capsh".split()
@@ -539,7 +560,7 @@ def _created_user(f, stages) -> Refusal | None:
         for ins in stage.instructions:
             if not isinstance(ins, Run):
                 continue
-            for cmd in _commands_of_run(f, ins):
+            for cmd in _commands_of_run(f, ins, ("useradd", "adduser")):
                 if cmd.name in ("useradd", "adduser"):
                     words = [w.literal or w.raw for w in cmd.argv[1:]]
                     name = next((w for w in reversed(words) if not w.startswith("-")), "a user")
@@ -551,7 +572,12 @@ def _created_user(f, stages) -> Refusal | None:
     return None
 
 
-def _commands_of_run(f, ins: Run) -> tuple[SimpleCommand, ...]:
+def _commands_of_run(f, ins: Run, needles: tuple[str, ...]) -> tuple[SimpleCommand, ...]:
+    """The RUN's commands, when its text holds one of ``needles`` (reading
+    shell costs; most RUNs hold none of the few commands asked about)."""
+    text = ins.original
+    if not any(n in text for n in needles):
+        return ()
     shell = f.state_before(ins).shell
     return run_script(ins, shell if isinstance(shell, tuple) else None).commands
 
@@ -565,6 +591,7 @@ class _Reader:
         self.workdir_writes: list[str] = []  # evidence that the command writes the WORKDIR
         self.dirs: list[tuple[str, str]] = []  # absolute directories the command writes, with evidence
         self.port_words: list[tuple[int, str]] = []
+        self._copy_list: list[tuple[str, list[str | None], bool]] | None = None
 
     # -- the command
     def argv(self) -> tuple[tuple[str, ...] | None, str]:
@@ -740,22 +767,33 @@ class _Reader:
             search = env.get("PATH") if isinstance(env.get("PATH"), str) else None
             dirs = (search or "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(":")
             candidates = [posixpath.join(d, path) for d in dirs if d.startswith("/")]
-        for ins in reversed([i for s in self.stages for i in s.instructions if isinstance(i, CopyLike)]):
+        for copy in reversed(self._copies()):
             for want in candidates:
-                found = self._source_of(ins, want)
+                found = self._source_of(copy, want)
                 if found is not None:
                     return found
         return None
 
-    def _source_of(self, ins: CopyLike, want: str) -> str | None:
-        if ins.from_stage is not None or (isinstance(ins, Add) and ins.remote_sources):
-            return None
-        dest = _dest_of(self.f, ins)
-        if dest is None:
-            return None
-        expand = self.f.expander(ins)
-        sources = [expand(s).text for s in ins.sources]
-        many = len(sources) > 1 or ins.destination.endswith("/")
+    def _copies(self) -> list[tuple[str, list[str | None], bool]]:
+        """(destination, sources, several) of each COPY/ADD from the context
+        in the stage and the stages it is built on, expanded once."""
+        if self._copy_list is None:
+            self._copy_list = []
+            for s in self.stages:
+                for ins in s.instructions:
+                    if not isinstance(ins, CopyLike) or ins.from_stage is not None:
+                        continue
+                    if isinstance(ins, Add) and ins.remote_sources:
+                        continue
+                    dest = _dest_of(self.f, ins)
+                    if dest is None:
+                        continue
+                    sources = [_word(self.f, ins, src) for src in ins.sources]
+                    self._copy_list.append((dest, sources, len(sources) > 1 or ins.destination.endswith("/")))
+        return self._copy_list
+
+    def _source_of(self, copy: tuple[str, list[str | None], bool], want: str) -> str | None:
+        dest, sources, many = copy
         for src in sources:
             if src is None:
                 continue
@@ -786,7 +824,7 @@ class _Reader:
         for ins in stage.instructions:
             if not isinstance(ins, Run):
                 continue
-            for cmd in _commands_of_run(self.f, ins):
+            for cmd in _commands_of_run(self.f, ins, ("manage.py",)):
                 words = [w.literal or "" for w in cmd.argv]
                 if "manage.py" in [posixpath.basename(w) for w in words[:3]] and "migrate" in words:
                     return Refusal(
@@ -805,7 +843,7 @@ class _Reader:
             for ins in s.instructions:
                 if isinstance(ins, Volume):
                     for p in ins.paths:
-                        exp = f.expander(ins)(p).text
+                        exp = _word(f, ins, p)
                         if exp is not None:
                             declared.setdefault(posixpath.normpath(exp), ins)
         for v in sorted(volumes, key=str):
@@ -859,7 +897,7 @@ class _Reader:
         out = []
         env = self.f.run_environment(ins)
         wd = self.f.state_before(ins).workdir
-        for cmd in _commands_of_run(self.f, ins):
+        for cmd in _commands_of_run(self.f, ins, ("mkdir", "install -d")):
             if cmd.name not in ("mkdir", "install") or cmd.conditional:
                 continue
             words = cmd.expanded(env) or []
@@ -889,9 +927,8 @@ class _Reader:
         if dest is None:
             return []
         out = []
-        expand = self.f.expander(ins)
         for src in ins.sources:
-            clean = _clean(expand(src).text or "\0")
+            clean = _clean(_word(self.f, ins, src) or "\0")
             if clean != "" and not self.ctx.is_dir(clean):
                 continue
             for name in sorted(DATA_NAMES):
@@ -918,7 +955,7 @@ class _Reader:
                 if dest is None or not any(w.path == dest for w in found if w.kind == "workdir"):
                     continue
                 for src in ins.sources:
-                    clean = _clean(self.f.expander(ins)(src).text or "\0")
+                    clean = _clean(_word(self.f, ins, src) or "\0")
                     if clean != "" and not self.ctx.is_dir(clean):
                         continue
                     try:
@@ -950,7 +987,7 @@ class _Reader:
             for ins in stage.instructions:
                 if ins.name == "EXPOSE":
                     for word in ins.value:
-                        text = self.f.expander(ins)(word).text or ""
+                        text = _word(self.f, ins, word) or ""
                         exposed.setdefault(text.partition("/")[0].partition("-")[0], ins.line)
         for spec in sorted(p for p in self.state.expose if isinstance(p, str)):
             number = spec.partition("/")[0]
@@ -1009,11 +1046,19 @@ def _clean(src: str) -> str:
     return "" if clean == "." else clean
 
 
+def _word(f, ins: Instruction, word: str) -> str | None:
+    """A word of ``ins`` as BuildKit expands it (None when not known here);
+    a word without a variable, quote or escape is itself."""
+    if not any(c in word for c in "$'\"" + ins.escape):
+        return word
+    return f.expander(ins)(word).text
+
+
 def _dest_of(f, ins: CopyLike) -> str | None:
     """The absolute destination of a COPY or ADD (None when not known)."""
     if ins.destination is None:
         return None
-    dest = f.expander(ins)(ins.destination).text
+    dest = _word(f, ins, ins.destination)
     if dest is None:
         return None
     if not dest.startswith("/"):
