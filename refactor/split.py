@@ -340,11 +340,11 @@ def read_stage(tree: Dockerfile, stage: Stage, ctx) -> StageFacts | str:
     from .analysis.shell import read_shell
     from .recognisers import recognise_run
 
-    found = facts(tree)
-    runs = tuple((ins, recognise_run(tree, ins, ctx.build_context)) for ins in stage.instructions if ins.name == "RUN")
     entry = [ins for ins in stage.instructions if ins.name in ("ENTRYPOINT", "CMD")]
     if not entry:
         return "the image's command comes from the base image; say which program runs with CMD or ENTRYPOINT"
+    found = facts(tree)
+    runs = tuple((ins, recognise_run(tree, ins, ctx.build_context)) for ins in stage.instructions if ins.name == "RUN")
     last_entrypoint = next((i for i in reversed(entry) if i.name == "ENTRYPOINT"), None)
     command = last_entrypoint or entry[-1]
     exec_form = all(i.is_exec_form for i in entry) and not any(
