@@ -187,9 +187,10 @@ class NonRootUser(Pass):
 
     code = "MSB301"
     name = "non-root-user"
-    # MSB101 (the split) goes here too once it is registered: its runtime
-    # stages come first, and this pass covers what they leave as root.
-    runs_after = ("MSB001",)
+    # After the split (MSB101): its runtime stage is the final stage this pass
+    # looks at, non-root already where its base has a user; and after MSB001,
+    # whose exec-form commands it reads the same either way.
+    runs_after = ("MSB001", "MSB101")
     changes_image = frozenset({"user"})
 
     def run(self, tree, ctx):
