@@ -323,7 +323,8 @@ def describe_base(image: str) -> BaseFacts:
     user = cat.user_of(image)
     if user is not None:
         if user.kind == "non-root":
-            facts_ = attrs.evolve(facts_, nonroot=user.reason)
+            # its user too: a stage that switched to root goes back to it
+            facts_ = attrs.evolve(facts_, nonroot=user.reason, own_user=(user.user, user.uid, user.gid))
         elif user.kind == "drops-privileges":
             facts_ = attrs.evolve(facts_, drops=user.reason)
         else:
