@@ -246,10 +246,16 @@ def _entries(context, rel: str) -> list[tuple[str, bool]]:
     return sorted((name, is_dir) for name, is_dir in found if not context.excluded(f"{rel}/{name}" if rel else name))
 
 
+def _dockerfile_name(name: str) -> bool:
+    """Dockerfile, Dockerfile.dev, api.Dockerfile, app.dockerfile and their ignore files."""
+    lowered = name.lower()
+    return lowered.startswith("dockerfile") or lowered.endswith((".dockerfile", ".dockerignore"))
+
+
 def _runtime_entry(context, rel: str, is_dir: bool, build_only) -> bool:
     """A file the app may read, or a folder holding one."""
     name = rel.rsplit("/", 1)[-1]
-    if name in BUILD_ONLY_NAMES or name.startswith("Dockerfile") or build_only(name, is_dir):
+    if name in BUILD_ONLY_NAMES or _dockerfile_name(name) or build_only(name, is_dir):
         return False
     if not is_dir:
         return True
@@ -262,7 +268,7 @@ def _runtime_entry(context, rel: str, is_dir: bool, build_only) -> bool:
             if seen > MAX_WALK:
                 return True  # too big to tell: keep it
             path = f"{parent}/{child}"
-            if child in BUILD_ONLY_NAMES or build_only(child, child_is_dir):
+            if child in BUILD_ONLY_NAMES or _dockerfile_name(child) or build_only(child, child_is_dir):
                 continue
             if not child_is_dir:
                 return True
@@ -402,7 +408,10 @@ def resolve_program(stage_facts: StageFacts, artifacts) -> tuple[object | None, 
         named = on_default or named
     if len(named) != 1:
         return None, None
-    return named[0], on_runtime_path(named[0].path)
+    # Found through the builder's PATH: the runtime's PATH (Debian's default) must find it too.
+    return named[0], None if posixpath.dirname(named[0].path) in DEFAULT_PATH else posixpath.join(
+        "/usr/local/bin", program
+    )
 
 
 def healthcheck_problem(stage_facts: StageFacts, artifacts) -> str | None:
@@ -422,12 +431,18 @@ def healthcheck_problem(stage_facts: StageFacts, artifacts) -> str | None:
     return None
 
 
-def on_runtime_path(path: str) -> str | None:
-    """Where a program found through PATH must go so that the runtime's PATH
-    (Debian's default) finds it: None when it is there already."""
+# Where language toolchains install programs onto their images' PATH.
+TOOLCHAIN_BIN_DIRS = ("/usr/local/cargo/bin", "/root/.cargo/bin", "/go/bin", "/usr/local/go/bin")
+
+
+def on_runtime_path(path: str, builder_path: tuple[str, ...] | None = None) -> str | None:
+    """Where a program that was on the builder's PATH must go so that the
+    runtime's PATH (Debian's default) finds it; None: keep its path (it is
+    there already, or it was never found through PATH)."""
     import posixpath
 
-    if posixpath.dirname(path) in DEFAULT_PATH:
+    directory = posixpath.dirname(path)
+    if directory in DEFAULT_PATH or directory not in (builder_path or TOOLCHAIN_BIN_DIRS):
         return None
     return posixpath.join("/usr/local/bin", posixpath.basename(path))
 

@@ -56,7 +56,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return reason
     # Every binary of the build comes along: a workspace's tools call each other by path.
     copies = [Copy(art.path, "artifact", dest)]
-    copies += [Copy(a.path, "artifact", on_runtime_path(a.path)) for a in artifacts if a is not art]
+    copies += [Copy(a.path, "artifact", on_runtime_path(a.path, stage_facts.path)) for a in artifacts if a is not art]
     copies += common.other_copies(files, folders, choice, exclude=tuple(a.path for a in artifacts))
     return Plan(
         ecosystem="rust",
