@@ -44,7 +44,7 @@ def test_a_changed_file_runs_each_pass_once_more_not_twice(monkeypatch):
 
 
 def test_changed_result_lists_code_line_message():
-    r = refactor_text(GOOD, "D")
+    r = refactor_text(GOOD, "D", select(["MSB001"]))
     assert [(c.code, c.line, c.applicability) for c in r.changes] == [("MSB001", 3, "safe")]
     assert "exec form" in r.changes[0].message
     assert r.output == 'FROM node:20\nCOPY . /app\nCMD ["node", "server.js"]\n'
@@ -173,9 +173,9 @@ def test_applicability_is_required_and_unsafe_needs_a_reason():
 
 def test_unsafe_edits_need_opt_in():
     text = "FROM node\nENTRYPOINT node server.js\n"
-    r = refactor_text(text, "D")
+    r = refactor_text(text, "D", select(["MSB001"]))
     assert r.status is Status.UNCHANGED and r.unsafe_available == 1
-    r = refactor_text(text, "D", unsafe_fixes=True)
+    r = refactor_text(text, "D", select(["MSB001"]), unsafe_fixes=True)
     assert r.status is Status.CHANGED and r.changes[0].applicability == "unsafe"
     assert "docker run" in r.changes[0].reason
 
