@@ -18,9 +18,10 @@ def test_unchanged_file_is_parsed_once(monkeypatch):
     calls = []
     real = engine.parse
     monkeypatch.setattr(engine, "parse", lambda *a, **k: calls.append(1) or real(*a, **k))
-    r = refactor_text('FROM node:20\nCMD ["node"]\n', "D")
+    only = select(["MSB001"])  # MSB301 would add a USER to these node images
+    r = refactor_text('FROM node:20\nCMD ["node"]\n', "D", only)
     assert r.status is Status.UNCHANGED and len(calls) == 1
-    r = refactor_text(GOOD, "D")
+    r = refactor_text(GOOD, "D", only)
     assert r.status is Status.CHANGED and len(calls) == 3  # original, then a re-parse after the one applied pass
 
 
