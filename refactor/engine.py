@@ -43,6 +43,7 @@ from .passes import (
     all_passes,
     run_order,
 )
+from .analysis.checks import stage_problems
 from .syntax.errors import DockerfileSyntaxError
 from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run, UnknownInstruction
 from .syntax.parser import parse
@@ -354,6 +355,9 @@ def _check(p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, ori
             raise InternalError(
                 f"{p.code} introduced BuildKit-only syntax ({', '.join(sorted(new_features))}) in a file without"
                 " a `# syntax=` line")
+    introduced = stage_problems(reparsed) - stage_problems(before)
+    if introduced:
+        raise InternalError(f"{p.code} broke what BuildKit needs of the stages: {sorted(introduced)[0]}")
     old, new = _image_settings(before), _image_settings(reparsed)
     changed = [k for k in IMAGE_CONTRACT if old[k] != new[k] and k not in p.changes_image]
     if changed:

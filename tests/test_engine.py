@@ -249,7 +249,7 @@ class SplitsIntoStages(Pass):
         runtime = tree.instruction("FROM gcr.io/distroless/static-debian12")
         out.change("split into builder and runtime", applicability=SAFE, at=from_).replace(
             from_, tree.instruction("FROM golang:1.22 AS builder")
-        ).remove(debug).insert_before(cmd, tree.instruction("COPY --from=builder /out/app /out/app"), runtime).move(
+        ).remove(debug).insert_before(cmd, runtime, tree.instruction("COPY --from=builder /out/app /out/app")).move(
             build, before=copy
         )
         return out
@@ -268,8 +268,8 @@ WORKDIR /src
 # build it
 RUN go build -o /out/app .
 COPY . .
-COPY --from=builder /out/app /out/app
 FROM gcr.io/distroless/static-debian12
+COPY --from=builder /out/app /out/app
 CMD ["/out/app"]
 """
     )
@@ -415,3 +415,42 @@ def test_a_pass_that_changes_the_image_without_declaring_it_fails_the_file():
 
     r = refactor_text('FROM a\nCMD ["x"]\n', "D", [DeclaresUser])
     assert r.status is Status.CHANGED and r.output.endswith("USER 65532\n")
+
+
+def test_a_pass_that_breaks_the_stages_fails_the_file():
+    class CopiesFromNowhere(Pass):
+        """Adds a stage that copies from a stage that does not exist."""
+
+        code = "TST049"
+        name = "copies-from-nowhere"
+        changes_image = frozenset(IMAGE_CONTRACT)
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            if len(tree.stages) == 1:
+                out.change("split", applicability=SAFE).insert_after(
+                    tree.instructions[-1], *tree.instructions_from("FROM scratch\nCOPY --from=buildr /app /app\n")
+                )
+            return out
+
+    r = refactor_text("FROM alpine AS builder\nRUN make\n", "D", [CopiesFromNowhere])
+    assert r.status is Status.FAILED
+    assert "TST049 broke what BuildKit needs of the stages: copy --from=buildr names no earlier stage" in r.error
+
+    class ForgetsTheArg(Pass):
+        """Adds a stage that reads a global ARG it does not declare."""
+
+        code = "TST050"
+        name = "forgets-the-arg"
+        changes_image = frozenset(IMAGE_CONTRACT)
+
+        def run(self, tree, ctx):
+            out = self.outcome()
+            if len(tree.stages) == 1:
+                out.change("split", applicability=SAFE).insert_after(
+                    tree.instructions[-1], *tree.instructions_from("FROM scratch\nWORKDIR /srv/$APP\n")
+                )
+            return out
+
+    r = refactor_text("ARG APP=web\nFROM alpine\nRUN make\n", "D", [ForgetsTheArg])
+    assert r.status is Status.FAILED and "reads $APP without declaring ARG APP" in r.error
