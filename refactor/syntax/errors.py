@@ -31,11 +31,41 @@ class DockerfileSyntaxError(ValueError):
         return f"{self.path or '<stdin>'}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
-        head = f"{self.location}: {self.message}"
+        head = f"{self.location}: {shorten(self.message, MAX_MESSAGE)}"
         if self.source_line is None:
             return head
-        shown = self.source_line.expandtabs(1)
-        return f"{head}\n    {shown}\n    {' ' * (self.column - 1)}^"
+        shown, caret = window(self.source_line.expandtabs(1), self.column)
+        return f"{head}\n    {shown}\n    {' ' * (caret - 1)}^"
+
+
+#: the widest source line an error shows; a longer one is cut around the column
+MAX_SHOWN = 100
+#: the longest message shown (a message may quote the input)
+MAX_MESSAGE = 300
+ELLIPSIS = "…"
+
+
+def window(line: str, column: int, width: int = MAX_SHOWN) -> tuple[str, int]:
+    """``line`` cut to about ``width`` characters around ``column`` (1-based),
+    with an ellipsis where it was cut, and the caret's column in the cut
+    text. A 5 MB line gives a line of a hundred characters, not 5 MB."""
+    if len(line) <= width:
+        return line, column
+    start = max(0, min(column - 1 - width // 2, len(line) - width))
+    end = start + width
+    text = line[start:end]
+    caret = column - start
+    if start > 0:
+        text = ELLIPSIS + text
+        caret += 1
+    if end < len(line):
+        text += ELLIPSIS
+    return text, caret
+
+
+def shorten(text: str, width: int) -> str:
+    """``text``, or its start and an ellipsis when it is longer than ``width``."""
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
 
 
 def _line_of(source: str, line: int) -> str | None:
