@@ -13,7 +13,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 need=()
-for tool in buildah podman runc debootstrap; do
+# patch: tests/test_diff_patch.py applies the printed diffs with `patch -p0`
+for tool in buildah podman runc debootstrap patch; do
   command -v "$tool" >/dev/null || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -29,16 +29,32 @@ class ConfigError(ValueError):
     pass
 
 
+def read_config_text(path: Path) -> str:
+    """The text of a configuration file: a regular file of at most
+    SMALL_FILE_LIMIT bytes (a FIFO or a link to a device is refused, never
+    waited on); ConfigError naming the file otherwise."""
+    from .files import SMALL_FILE_LIMIT, NotReadable, read_limited
+
+    try:
+        data = read_limited(path, SMALL_FILE_LIMIT)
+    except NotReadable as e:
+        raise ConfigError(f"{path}: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} cannot be decoded)") from None
+
+
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib  # type: ignore[import-not-found]
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
+    text = read_config_text(path)
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         # tomllib puts the position in the message: make it path:line:col.
         message = str(e)
@@ -46,35 +62,62 @@ def _load_toml(path: Path) -> dict[str, Any]:
         if m:
             where = f"{path}:{m.group(1)}:{m.group(2)}"
         elif message.endswith("(at end of document)"):
-            where = f"{path}:{_end_of(path)}"
+            where = f"{path}:{_end_of(text)}"
         else:
             where = str(path)
         message = _TOML_AT.sub("", message).removesuffix(" (at end of document)")
         raise ConfigError(f"{where}: invalid TOML: {message}") from None
 
 
-def _end_of(path: Path) -> str:
-    """``line:col`` just after the last character of a file."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+def _end_of(text: str) -> str:
+    """``line:col`` just after the last character of a text."""
     last = text.rsplit("\n", 1)[-1]
     return f"{text.count(chr(10)) + 1}:{len(last) + 1}"
 
 
+def _present(path: Path) -> bool:
+    """Something is there to read (a FIFO or a device too: it is then
+    refused by name, not passed over in silence); not a directory."""
+    try:
+        return path.exists() and not path.is_dir()
+    except OSError:  # a symlink loop, a name too long
+        return False
+
+
+def _start_directory(start: str | os.PathLike[str]) -> Path:
+    """Where the search starts: ``start`` resolved, or its directory. A
+    path that cannot be resolved (a symlink loop) starts at the directory
+    that holds it."""
+    try:
+        here = Path(start).resolve()
+        if here.is_dir():
+            return here
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python < 3.13
+        here = Path(os.path.abspath(start))
+    parent = here.parent
+    try:
+        return parent.resolve()
+    except (OSError, RuntimeError):
+        return parent
+
+
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest configuration file at or above ``start``."""
-    here = Path(start).resolve()
-    if not here.is_dir():
-        here = here.parent
+    here = _start_directory(start)
     for directory in (here, *here.parents):
         own = directory / ".msb-refactor.toml"
-        if own.is_file():
+        if _present(own):
             return own
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
+        if _present(pyproject):
+            from .files import SMALL_FILE_LIMIT, NotReadable, read_limited
+
             try:
-                text = pyproject.read_text(encoding="utf-8", errors="replace")
+                text = read_limited(pyproject, SMALL_FILE_LIMIT).decode("utf-8", "replace")
+            except NotReadable as e:  # a FIFO, a device, too large: said, not waited on
+                raise ConfigError(f"{pyproject}: {e}") from None
             except OSError:
-                continue
+                continue  # no permission: passed over, like a pyproject.toml without the table
             # Cheap test first: `[tool.msb-refactor]`, `[tool."msb-refactor"]` or dotted keys.
             if _TABLE.search(text) and "msb-refactor" in _load_toml(pyproject).get("tool", {}):
                 return pyproject
@@ -92,17 +135,17 @@ def load_config(path: Path) -> dict[str, Any]:
         norm = key.replace("_", "-")
         option = CONFIG_OPTIONS.get(norm)
         if option is None:
-            raise ConfigError(f"{_where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted(KEYS))})")
+            raise ConfigError(f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted(KEYS))})")
         value, problem = check_config_value(option, value)
         if problem is not None:
-            raise ConfigError(f"{_where(path, key)}: {key} {problem}")
+            raise ConfigError(f"{where(path, key)}: {key} {problem}")
         if option.relative_path:
             value = str((path.parent / value).resolve())
         out[norm] = value
     return out
 
 
-def _where(path: Path, key: str) -> str:
+def where(path: Path, key: str) -> str:
     """``path:line:col`` of the line that sets ``key`` in the settings
     (``key = ...`` in ``[tool.msb-refactor]`` or at the top of
     ``.msb-refactor.toml``; quoted, or dotted as ``tool.msb-refactor.key``),
@@ -111,8 +154,8 @@ def _where(path: Path, key: str) -> str:
     header = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]")
     pyproject = path.name == "pyproject.toml"
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        lines = read_config_text(path).splitlines()
+    except ConfigError:
         return str(path)
     table = ""
     for number, line in enumerate(lines, 1):
@@ -128,3 +171,15 @@ def _where(path: Path, key: str) -> str:
         if ours:
             return f"{path}:{number}:{len(m.group(1)) + 1}"
     return str(path)
+
+
+def repository_root(config_path: Path) -> Path:
+    """The repository a configuration file belongs to: the nearest
+    directory at or above it holding ``.git``, else its own directory. A
+    ``context`` it sets must stay inside: a repository one did not write
+    must not send ``/`` or one's home directory to a build (``--verify``)."""
+    directory = config_path.resolve().parent
+    for candidate in (directory, *directory.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return directory

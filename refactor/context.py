@@ -60,11 +60,19 @@ class DockerIgnore:
 
     @classmethod
     def read(cls, path: Path) -> "DockerIgnore":
+        """The rules in ``path``. A file that is there but is not a regular
+        file, or is over SMALL_FILE_LIMIT, raises NotReadable (naming it):
+        guessing its rules could make a pass wrong. One that cannot be
+        opened (gone, no permission) has no rules, as before."""
+        from .files import SMALL_FILE_LIMIT, NotReadable, read_limited
+
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            data = read_limited(path, SMALL_FILE_LIMIT)
+        except NotReadable as e:
+            raise NotReadable(f"{path}: {e}") from None
         except OSError:
             return cls([])
-        return cls(text.splitlines())
+        return cls(data.decode("utf-8", "replace").splitlines())
 
     def excluded(self, rel: str) -> bool:
         """Whether ``rel`` (slash-separated, relative to the root) is left out."""
@@ -152,7 +160,8 @@ class BuildContext:
         src = self._ignore_source
         if not isinstance(src, DockerIgnore):
             candidates = src if isinstance(src, tuple) else (src,)
-            found = next((c for c in candidates if os.path.isfile(c)), None)
+            # Not only regular files: a FIFO or a link to a device is there too, and refused when read.
+            found = next((c for c in candidates if os.path.exists(c) and not os.path.isdir(c)), None)
             src = self._ignore_source = DockerIgnore.read(Path(found)) if found is not None else DockerIgnore([])
         return src
 
@@ -217,11 +226,12 @@ class BuildContext:
 
     def read_text(self, rel: str) -> str | None:
         """The text of a file the build can see, or None."""
+        from .files import DOCKERFILE_LIMIT, read_limited
+
         if not self.is_file(rel):
             return None
-        try:
-            with open(os.path.join(self._root, rel), encoding="utf-8", errors="replace") as f:
-                return f.read()
+        try:  # only a regular file, and not an endless one (a FIFO or /dev/zero would hang or fill memory)
+            return read_limited(os.path.join(self._root, rel), DOCKERFILE_LIMIT).decode("utf-8", "replace")
         except OSError:
             return None
 

@@ -73,12 +73,18 @@ def iter_files(paths: Iterable[str], exclude: Iterable[str], skipped: list[Skipp
 
 
 def _read_gitignore(directory: str):
-    path = os.path.join(directory, ".gitignore")
+    """The rules of ``directory``'s .gitignore, or None. Only a regular file
+    of at most SMALL_FILE_LIMIT bytes is read; any other .gitignore that is
+    there (a FIFO, a link to /dev/zero, one that cannot be opened) raises
+    OSError: without its rules the directory cannot be searched as git
+    would, so it is not searched at all."""
+    from .files import SMALL_FILE_LIMIT, read_limited
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
+        data = read_limited(os.path.join(directory, ".gitignore"), SMALL_FILE_LIMIT)
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    lines = data.decode("utf-8", "replace").splitlines()
     return _spec(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
 
 
@@ -90,7 +96,14 @@ def _walk(root: str, exclude: list[str], skipped: list[Skipped], seen: set[str])
     stack = [(root, "", [])]
     while stack:
         directory, rel_dir, specs = stack.pop()
-        spec = _read_gitignore(directory)
+        try:
+            spec = _read_gitignore(directory)
+        except OSError as e:
+            from .files import NotReadable
+
+            reason = str(e) if isinstance(e, NotReadable) else f"cannot read: {e.strerror or e}"
+            skipped.append(Skipped(directory, f"its .gitignore: {reason}", failed=True))
+            continue
         if spec is not None:
             specs = specs + [(rel_dir, spec)]
         try:

@@ -51,29 +51,50 @@ class Input:
     ``name`` is what messages, diffs and reports call it; ``dockerfile`` is
     the path whose directory is the default build context and, for a file,
     where it is read and written. Standard input has its bytes in ``data``
-    (read once, in the parent) and is written back to standard output.
+    (read once, in the parent) and is written back to standard output;
+    ``unreadable`` says why it could not be read (then it fails).
     """
 
     name: str
     dockerfile: str
     data: bytes | None = None  # standard input's bytes; None: read the file
+    unreadable: str | None = None  # standard input only: why it could not be read
 
     @classmethod
     def stdin(cls, stdin_filename: str | None) -> "Input":
-        """Read standard input now; ``--stdin-filename`` names it (default:
-        ``-``, with the current directory as its build context)."""
-        data = sys.stdin.buffer.read()
-        return cls(stdin_filename or "-", stdin_filename or os.path.join(os.getcwd(), "Dockerfile"), data)
+        """Read standard input now (at most DOCKERFILE_LIMIT bytes);
+        ``--stdin-filename`` names it (default: ``-``, with the current
+        directory as its build context)."""
+        from .files import DOCKERFILE_LIMIT, NotReadable, read_stream_limited
+
+        name = stdin_filename or "-"
+        dockerfile = stdin_filename or os.path.join(os.getcwd(), "Dockerfile")
+        if sys.stdin is None:  # started with standard input closed (`0<&-`)
+            return cls(name, dockerfile, b"", unreadable="standard input is closed")
+        try:
+            return cls(name, dockerfile, read_stream_limited(sys.stdin.buffer, DOCKERFILE_LIMIT))
+        except NotReadable as e:
+            return cls(name, dockerfile, b"", unreadable=f"standard input: {e}")
+        except (OSError, ValueError) as e:  # ValueError: a closed stream object
+            return cls(name, dockerfile, b"", unreadable=f"cannot read standard input: {getattr(e, 'strerror', None) or e}")
 
     @property
     def is_stdin(self) -> bool:
         return self.data is not None
 
     def read(self) -> bytes:
+        """The bytes to process; OSError (NotReadable included) when they
+        cannot be read: only a regular file of at most DOCKERFILE_LIMIT
+        bytes is read, so a FIFO or a device never blocks or fills memory."""
+        if self.unreadable is not None:
+            from .files import NotReadable
+
+            raise NotReadable(self.unreadable)
         if self.data is not None:
             return self.data
-        with open(self.dockerfile, "rb") as f:
-            return f.read()
+        from .files import DOCKERFILE_LIMIT, read_limited
+
+        return read_limited(self.dockerfile, DOCKERFILE_LIMIT)
 
 
 #: what run_files takes: a file's path (cheap to send to a worker) or an Input
@@ -95,9 +116,15 @@ def _build_context(path: str | None, opts: Options):
 
 
 def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, passes) -> FileResult:
-    r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes,
-                      build_context=_build_context(ctx_path, opts), buildkit_syntax=opts.buildkit_syntax,
-                      keep_text=False)
+    from .files import NotReadable
+
+    build_context = _build_context(ctx_path, opts)
+    try:
+        build_context.ignore  # noqa: B018 - read now: a .dockerignore that cannot be read fails the file, named
+    except NotReadable as e:
+        return FileResult(shown, Status.FAILED, error=f"{shown}: build context: {e}; left untouched")
+    r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes, build_context=build_context,
+                      buildkit_syntax=opts.buildkit_syntax, keep_text=False)
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import unified_diff
 
@@ -123,13 +150,13 @@ def process_file(item: Item, opts: Options, passes, write: bool = True) -> FileR
 
 
 def _process(inp: Input, opts: Options, passes) -> FileResult:
-    from .files import NotText, decode
+    from .files import NotReadable, NotText, decode
 
     name = inp.name
     try:
         data = inp.read()
-    except IsADirectoryError:
-        return FileResult(name, Status.FAILED, error=f"{name}: is a directory")
+    except NotReadable as e:
+        return FileResult(name, Status.FAILED, error=f"{name}: {e}")
     except OSError as e:
         return FileResult(name, Status.FAILED, error=f"{name}: cannot read: {e.strerror or e}")
     try:
@@ -181,8 +208,12 @@ def verify_change(inp: Input, r: FileResult, opts: Options) -> FileResult:
                             error=f"{r.path}: cannot verify: {e}; not written")
     summary = report.summary()
     if not report.ok:
-        why = ("the rewrite does not build" if not report.rewritten.built
-               else "the smoke command's output differs between the original and the rewrite")
+        if not report.original.built:  # not the rewrite's fault: nothing could be compared
+            why = "the original does not build (see its log), so the rewrite could not be checked"
+        elif not report.rewritten.built:
+            why = "the rewrite does not build"
+        else:
+            why = "the smoke command's output differs between the original and the rewrite"
         return attrs.evolve(r, status=Status.FAILED, source=None, output=None, verification=summary,
                             error=f"{r.path}: verification failed: {why}; not written")
     return attrs.evolve(r, verification=summary)
@@ -222,6 +253,12 @@ _WORKER: tuple | None = None
 
 
 def _init(opts: Options, passes) -> None:
+    """Worker start-up. A worker ignores SIGINT: Ctrl-C reaches the whole
+    process group, and it is the parent that stops (and then ends) the
+    workers, which write nothing, so a worker never prints a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     _WORKER = (opts, passes)
 
@@ -307,7 +344,7 @@ def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
                 chunk = next(chunks, None)
                 if chunk is None:
                     return
-                pending.append((chunk, ex.submit(_work_chunk, chunk)))
+                pending.append((chunk, _submit(ex, chunk)))
 
         fill()
         while pending:
@@ -338,8 +375,38 @@ def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
             for p, r in zip(chunk, results):
                 deliver(p, r)
             fill()
+    except KeyboardInterrupt:
+        # Ctrl-C: stop at once. Workers have written nothing (the parent
+        # writes), so ending them loses no file; a second Ctrl-C must not
+        # break the clean-up into a traceback.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _stop_workers(ex)
+        raise
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(ex, items: list[Item]):
+    """Submit a chunk. The pool forks its workers inside submit(): SIGINT is
+    held meanwhile, so a new worker never gets it before it ignores it."""
+    from .files import interrupts_held
+
+    with interrupts_held():
+        return ex.submit(_work_chunk, items)
+
+
+def _stop_workers(ex) -> None:
+    """End the workers now (they write nothing). The caller's
+    ``shutdown(wait=True)`` then joins the pool's own thread, which sees them
+    gone: none of the pool is left running when the interpreter exits (its
+    exit hook would write to a pipe that thread closes, and print a traceback)."""
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 def _one_alone(ex, item: Item) -> tuple[FileResult, bool]:
@@ -347,7 +414,7 @@ def _one_alone(ex, item: Item) -> tuple[FileResult, bool]:
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return ex.submit(_work_chunk, [item]).result()[0], False
+        return _submit(ex, [item]).result()[0], False
     except BrokenProcessPool:
         name = as_input(item).name
         return FileResult(name, Status.FAILED,
