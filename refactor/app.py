@@ -2,9 +2,8 @@
 (command line over configuration file over defaults), select the passes,
 process every input, report, and choose the exit code.
 
-``refactor.cli`` reads the command line (fast path or typer) into a
-settings dict (``refactor.options.unset_settings`` shape) and calls
-``execute``.
+``refactor.cli`` reads the command line into a settings dict
+(``refactor.options.unset_settings`` shape) and calls ``execute``.
 """
 
 from __future__ import annotations
@@ -31,16 +30,21 @@ def execute(s: dict) -> int:
     paths: list[str] = s["paths"]
     check_command_line(s)
     cfg, cfg_path = load_settings_file(s)
+    if cfg_path is not None:
+        check_config_settings(cfg, cfg_path, context_given=s["context"] is not None)
 
     def pick(dest: str):
         return resolve(_BY_DEST[dest], s[dest], cfg)
 
     fmt, color = pick("fmt"), pick("color")
     unsafe_fixes, buildkit_syntax = bool(pick("unsafe_fixes")), bool(pick("buildkit_syntax"))
+    if s["context"] is not None and not os.path.isdir(s["context"]):
+        raise UsageError(f"--context: not a directory: {s['context']}")
     context = pick("context")
-    if context is not None and not os.path.isdir(context):
-        raise UsageError(f"--context: not a directory: {context}")
-    jobs = pick("jobs") or default_jobs()
+    # More processes than cores only cost memory; a repository's own
+    # configuration must not start hundreds of them.
+    wanted_jobs = pick("jobs") or default_jobs()
+    jobs = min(wanted_jobs, default_jobs())
     try:
         passes = select(split_codes(pick("select")) or None, split_codes(pick("ignore")) or None)
     except SelectionError as e:
@@ -56,6 +60,8 @@ def execute(s: dict) -> int:
     out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
     if cfg_path is not None and s["verbose"]:
         out.info(f"using settings from {cfg_path}")
+    if wanted_jobs > jobs:
+        out.verbose(f"jobs: {wanted_jobs} capped at {jobs}, the number of CPUs")
     return run_paths(paths, pick("exclude"), opts, passes, jobs, out)
 
 
@@ -86,7 +92,7 @@ def load_settings_file(s: dict):
     try:
         if s["config"]:
             cfg_path = Path(s["config"])
-            if not cfg_path.is_file():
+            if not os.path.exists(cfg_path) or os.path.isdir(cfg_path):  # a FIFO is refused when read, by name
                 raise UsageError(f"--config: no such file: {s['config']}")
         else:
             first = next((p for p in s["paths"] if p != "-"), None)
@@ -97,6 +103,32 @@ def load_settings_file(s: dict):
         return load_config(cfg_path), cfg_path
     except ConfigError as e:
         raise UsageError(str(e)) from None
+
+
+def check_config_settings(cfg: dict, cfg_path, context_given: bool = False) -> None:
+    """What a configuration file sets that its own checks (``config``)
+    cannot judge, each error located in the file: pass codes, and a
+    ``context`` that must be a directory inside the file's repository
+    (``config.repository_root``): one given on the command line may be
+    anywhere, one from a repository's file may not reach out of it."""
+    from .config import repository_root, where
+    from .passes import SelectionError, select, split_codes
+
+    for key in ("select", "ignore"):
+        if cfg.get(key):
+            try:
+                select(split_codes(cfg[key]))
+            except SelectionError as e:
+                raise UsageError(f"{where(cfg_path, key)}: {key}: {e}") from None
+    context = cfg.get("context")
+    if context is not None and not context_given:  # --context replaces it: it is not used
+        if not os.path.isdir(context):
+            raise UsageError(f"{where(cfg_path, 'context')}: context: not a directory: {context}")
+        root = repository_root(cfg_path)
+        real = os.path.realpath(context)
+        if real != str(root) and not real.startswith(str(root) + os.sep):
+            raise UsageError(f"{where(cfg_path, 'context')}: context {real} is outside the repository ({root});"
+                             " give it with --context to use it")
 
 
 def verify_settings(s: dict) -> tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]:

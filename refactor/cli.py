@@ -6,104 +6,129 @@
     msb-refactor parse FILE... --json  instructions as BuildKit reads them
 
 Exit codes: 0 success (a dry run that shows diffs included), 1 ``--check``
-found files that would change, 2 usage error, 123 some file failed.
+found files that would change, 2 usage error, 123 some file failed, 130
+interrupted.
 
-The options are declared once, in ``refactor.options.OPTIONS``; both readers
-of the main command's line are built from that table: ``fast_args`` (no
-typer: a plain run starts quickly) and the typer command (help, version,
-usage errors). The work itself is ``refactor.app.execute``.
+The options are declared once, in ``refactor.options.OPTIONS``; the reader
+(``read_args``) and the ``--help`` text (``main_help``) are made from that
+table. The reader reads a line as click would (tests/test_cli_args.py holds
+it to click's reading), but every message is the command's own, in one
+style: ``msb-refactor: error: ...``, one line, exit 2. The work itself is
+``refactor.app.execute``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, List, Optional
 
-from .app import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from .options import OPTIONS, PATHS_HELP, SETTINGS, Option, unset_settings
+from .app import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from .options import OPTIONS, PATHS_HELP, Option, read_command_line_value, unset_settings
 
 SUBCOMMANDS = ("rules", "explain", "parse")
+EXIT_INTERRUPTED = 130
+PROG = "msb-refactor"
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    """Console entry point (``refactor.cli:main``).
-
-    A plain run (the main command with well-formed options) is read by
-    ``fast_args`` without importing typer, which costs more than the rest
-    of a single-file run. Anything else (help, version, subcommands, a
-    usage error) goes through the typer app, which owns the messages.
-    """
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point (``refactor.cli:main``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        _dispatch(args)
+        code = _dispatch(args)
     except KeyboardInterrupt:
-        sys.stderr.write("msb-refactor: interrupted; files not yet written are untouched\n")
-        sys.exit(130)
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the exit into a traceback
+        error_line("interrupted; every file is either as it was or fully written", prefix=f"{PROG}: ")
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`msb-refactor . | head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        code = EXIT_OK
+    sys.exit(code)
 
 
-def _dispatch(args: List[str]) -> None:
-    settings = fast_args(args)
-    if settings is not None:
-        sys.exit(run_settings(settings))
-    app = _sub_app() if args and args[0] in SUBCOMMANDS else _main_app()
+def error_line(text: str, prefix: str = f"{PROG}: error: ") -> None:
+    """One line on standard error (if there is one: `2>&-` closes it)."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"{prefix}{text}\n")
+        sys.stderr.flush()
+
+
+def _dispatch(args: list[str]) -> int:
     try:
-        app(args=args, prog_name="msb-refactor", standalone_mode=True)
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
-        sys.exit(code)
+        if args and args[0] in SUBCOMMANDS:
+            return run_subcommand(args[0], args[1:])
+        read = read_args(args)
+        if read == "help":
+            _print(main_help())
+            return EXIT_OK
+        if read == "version":
+            from . import __version__
+
+            _print(f"{PROG} {__version__}\n")
+            return EXIT_OK
+        return run_settings(read)
+    except UsageError as e:
+        error_line(str(e))
+        return EXIT_USAGE
+
+
+def _print(text: str) -> None:
+    if sys.stdout is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def run_settings(settings: dict) -> int:
     """Run the main command; a usage error is printed and gives exit 2."""
-    from .app import UsageError, execute
+    from .app import execute
 
     try:
         return execute(settings)
     except UsageError as e:
-        sys.stderr.write(f"msb-refactor: error: {e}\n")
+        error_line(str(e))
         return EXIT_USAGE
 
 
-# -- the fast reader -------------------------------------------------------------
+# -- the reader -------------------------------------------------------------------
 
-def _fast_table() -> dict:
-    """flag -> (dest, action): True / False (a flag or switch), "count", or
-    the kind of value it takes; "typer" for what only typer does."""
-    table: dict = {}
+HELP_FLAGS = ("-h", "--help")
+
+
+def _table() -> dict:
+    """flag -> (option, action): True / False (a flag or switch), "count",
+    the kind of value it takes, "version" or "help"."""
+    table: dict = {flag: (None, "help") for flag in HELP_FLAGS}
     for o in OPTIONS:
-        action = {"flag": True, "switch": True, "count": "count", "version": "typer"}.get(o.kind, o.kind)
+        action = {"flag": True, "switch": True, "count": "count", "version": "version"}.get(o.kind, o.kind)
         for flag in o.flags:
-            table[flag] = (o.dest, action)
+            table[flag] = (o, action)
         for flag in o.off_flags:
-            table[flag] = (o.dest, False)
+            table[flag] = (o, False)
     return table
 
 
-FAST_OPTIONS = _fast_table()
-_CHOICES = {o.dest: o.choices for o in OPTIONS if o.choices}
+FLAGS = _table()
+_TAKES_VALUE = ("value", "int", "multi")
 
 
-def fast_args(args: List[str]) -> Optional[dict]:
-    """Settings for a plain run, or None when typer should read ``args``
-    (help, version, a subcommand, or anything it would refuse).
+def read_args(args: list[str]):
+    """The settings of a main-command line, ``"help"`` or ``"version"``;
+    UsageError for a line the command cannot run with.
 
-    It reads a command line as click does: options anywhere among the
-    paths, ``--`` ends them, ``--opt=value`` or ``--opt value``, short
-    options clustered (``-vq``, ``-wj2``) with a value option taking the
-    rest of the cluster or the next argument, values never checked for a
-    leading ``-``, and only the last value of an option given twice
-    checked. tests/test_cli_args.py holds the two readers to the same
-    reading of every command line.
+    A line is read as click reads it: options anywhere among the paths,
+    ``--`` ends them, ``--opt=value`` or ``--opt value``, short options
+    clustered (``-vq``, ``-wj2``) with a value option taking the rest of the
+    cluster or the next argument, values never checked for a leading ``-``.
+    When an option is given twice, the last value counts, and only it is
+    checked. Help and version win over everything but a line that cannot
+    be read.
     """
-    if args and args[0] in SUBCOMMANDS:
-        return None
     s = unset_settings()
+    raw: dict[str, str] = {}  # dest -> the text of a value still to check
+    wants: list[str] = []  # "help", "version"
     i, n = 0, len(args)
     only_paths = False
     while i < n:
@@ -117,203 +142,202 @@ def fast_args(args: List[str]) -> Optional[dict]:
             continue
         if a.startswith("--"):
             name, eq, value = a.partition("=")
-            spec = FAST_OPTIONS.get(name)
-            if spec is None:
-                return None
+            option, action = _lookup(name)
             given = value if eq else None
-            if spec[1] in ("value", "int", "multi") and given is None:
+            if action in _TAKES_VALUE and given is None:
                 if i >= n:
-                    return None
+                    raise UsageError(f"{name} needs a value{_HINT}")
                 given, i = args[i], i + 1
-            if not _apply(s, spec, given):
-                return None
+            _apply(s, raw, wants, name, option, action, given)
             continue
         # A cluster of short options: each letter an option; one that takes
         # a value takes the rest of the cluster, or else the next argument.
         k = 1
         while k < len(a):
-            spec = FAST_OPTIONS.get("-" + a[k])
-            if spec is None:
-                return None
+            name = "-" + a[k]
+            option, action = _lookup(name)
             k += 1
             given = None
-            if spec[1] in ("value", "int", "multi"):
+            if action in _TAKES_VALUE:
                 if k < len(a):
                     given, k = a[k:], len(a)
                 elif i < n:
                     given, i = args[i], i + 1
                 else:
-                    return None
-            if not _apply(s, spec, given):
-                return None
+                    raise UsageError(f"{name} needs a value{_HINT}")
+            _apply(s, raw, wants, name, option, action, given)
+    if "help" in wants:
+        return "help"
+    if "version" in wants:
+        return "version"
     # Values are checked once all are read: `--color bad --color auto` is good.
-    for dest, choices in _CHOICES.items():
-        if s[dest] is not None and s[dest] not in choices:
-            return None
-    for dest in _INTS:
-        if s[dest] is not None:
-            # Plain digits only: typer also takes "+3", " 4" or "2.0", and
-            # reads them itself (its coercion rules are its own).
-            if not (s[dest].isascii() and s[dest].isdigit()) or int(s[dest]) < 1:
-                return None
-            s[dest] = int(s[dest])
+    for o in OPTIONS:
+        if o.dest in raw:
+            value, problem = read_command_line_value(o, raw[o.dest])
+            if problem is not None:
+                raise UsageError(f"{o.display} {problem}")
+            s[o.dest] = value
     return s
 
 
-_INTS = tuple(o.dest for o in OPTIONS if o.kind == "int")
+_HINT = " (see `msb-refactor --help`)"
 
 
-def _apply(s: dict, spec: tuple, value: Optional[str]) -> bool:
-    """Set one option (values as given); False when typer would refuse it."""
-    dest, action = spec
-    if action == "typer":
-        return False
-    if action in (True, False, "count"):
-        if value is not None:  # --write=x: a flag takes no value
-            return False
-        s[dest] = s[dest] + 1 if action == "count" else action
+def _lookup(name: str) -> tuple:
+    found = FLAGS.get(name)
+    if found is not None:
+        return found
+    import difflib
+
+    longs = [f for f in FLAGS if f.startswith("--")]
+    close = difflib.get_close_matches(name, longs, n=1, cutoff=0.75) if len(name) > 2 else []
+    guess = f"; did you mean {close[0]}?" if close else ""
+    raise UsageError(f"no such option: {name}{guess}{_HINT}")
+
+
+def _apply(s: dict, raw: dict, wants: list, name: str, option: Option | None, action, value: str | None) -> None:
+    """Record one option as given (values are checked later)."""
+    if action in ("help", "version", True, False, "count"):
+        if value is not None:  # --write=x
+            raise UsageError(f"{name} takes no value (given {value!r}){_HINT}")
+        if action in ("help", "version"):
+            wants.append(action)
+        elif action == "count":
+            s[option.dest] += 1
+        else:
+            s[option.dest] = action
     elif action == "multi":
-        s[dest] = (s[dest] or []) + [value]
+        s[option.dest] = (s[option.dest] or []) + [value]
     else:
-        s[dest] = value
-    return True
+        raw[option.dest] = value
 
 
-# -- the typer command -------------------------------------------------------------
+# -- help ----------------------------------------------------------------------------
 
+SUMMARY = "Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."
 EPILOG = ("Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
           "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
-          "1 --check found changes, 2 usage error, 123 a file failed.")
+          "1 --check found changes, 2 usage error, 123 a file failed, 130 interrupted.")
 
 
-def _main_app(run: Optional[Callable[[dict], int]] = None):
-    """The main command as a typer app, its parameters made from OPTIONS.
-    ``run`` gets the settings (default: ``run_settings``)."""
-    import inspect
-
-    import typer
-
-    parameters = [inspect.Parameter(
-        "paths", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[List[str]],
-        default=typer.Argument(None, metavar="PATH", show_default=False, help=PATHS_HELP))]
-    for option in OPTIONS:
-        annotation, default = _typer_parameter(option, typer)
-        parameters.append(inspect.Parameter(option.dest, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-                                            default=default))
-
-    def command(**given):
-        settings = unset_settings()
-        settings["paths"] = list(given["paths"] or [])
-        for option in SETTINGS:
-            value = given[option.dest]
-            if option.kind == "multi":
-                value = list(value) if value else None
-            elif option.choices and value is not None:
-                value = value.value  # the Enum typer made of the choices
-            settings[option.dest] = value
-        raise typer.Exit((run or run_settings)(settings))
-
-    command.__signature__ = inspect.Signature(parameters)
-    command.__annotations__ = {p.name: p.annotation for p in parameters}
-    command.__doc__ = "Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."
-    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["-h", "--help"]})
-    app.command(epilog=EPILOG)(command)
-    return app
+def main_help() -> str:
+    """``msb-refactor --help``, from the option table."""
+    rows = [("PATH...", PATHS_HELP)]
+    options = []
+    for o in OPTIONS:
+        flags = sorted(o.flags, key=len)  # -j, --jobs
+        names = ", ".join(flags) if o.kind != "switch" else f"{o.flags[0]} / {o.off_flags[0]}"
+        if o.value_name:
+            names += f" {o.value_name}"
+        options.append((names, o.help))
+    options.append((", ".join(HELP_FLAGS), "Show this message and exit."))
+    return _help_page(f"{PROG} [OPTIONS] PATH...", SUMMARY, [("Arguments", rows), ("Options", options)], EPILOG)
 
 
-def _typer_parameter(option: Option, typer):
-    """(annotation, typer.Option) for one row of the table."""
-    flags, kind, text = option.flags, option.kind, option.help
-    if kind == "flag":
-        return bool, typer.Option(False, *flags, help=text)
-    if kind == "switch":
-        return Optional[bool], typer.Option(None, f"{flags[0]}/{option.off_flags[0]}", help=text,
-                                            show_default=False)
-    if kind == "count":
-        return int, typer.Option(0, *flags, count=True, show_default=False, help=text)
-    if kind == "int":
-        return Optional[int], typer.Option(None, *flags, min=1, metavar=option.metavar, help=text)
-    if kind == "multi":
-        return Optional[List[str]], typer.Option(None, *flags, metavar=option.metavar, help=text)
-    if kind == "value" and option.choices:
-        import enum
+def _help_page(usage: str, summary: str, sections, epilog: str = "") -> str:
+    import shutil
+    import textwrap
 
-        choice = enum.Enum(option.dest.title(), {c: c for c in option.choices}, type=str)
-        return Optional[choice], typer.Option(None, *flags, help=text)
-    if kind == "value":
-        return Optional[str], typer.Option(None, *flags, metavar=option.metavar, help=text)
-    if kind == "version":
-        return bool, typer.Option(False, *flags, callback=_print_version, is_eager=True, help=text)
-    raise AssertionError(f"{option.dest}: unknown kind {kind!r}")
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100)) - 2
+    def fill(text: str) -> str:
+        return textwrap.fill(text, width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
 
-
-def _print_version(value: bool) -> None:
-    if value:
-        import typer
-
-        from . import __version__
-
-        typer.echo(f"msb-refactor {__version__}")
-        raise typer.Exit(0)
+    out = [f"Usage: {usage}", "", fill(summary), ""]
+    for title, rows in sections:
+        out.append(f"{title}:")
+        column = min(max(len(name) for name, _ in rows) + 4, 32)
+        for name, text in rows:
+            wrapped = textwrap.wrap(text, max(20, width - column), break_on_hyphens=False)
+            if len(name) + 4 > column:  # too long: the text goes below
+                out.append(f"  {name}")
+                out.extend(" " * column + line for line in wrapped)
+            else:
+                out.append(f"  {name:<{column - 2}}{wrapped[0]}")
+                out.extend(" " * column + line for line in wrapped[1:])
+        out.append("")
+    if epilog:
+        out += [fill(epilog), ""]
+    return "\n".join(out)
 
 
 # -- subcommands -----------------------------------------------------------------
 
-
-def _sub_app():
-    import typer
-
-    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["-h", "--help"]})
-
-    @app.command("rules")
-    def rules(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")):
-        """List every pass: code, name and what it does."""
-        import json
-
-        from .passes import all_passes
-
-        passes = all_passes()
-        if as_json:
-            typer.echo(json.dumps([{"code": c.code, "name": c.name, "summary": c.summary()} for c in passes],
-                                  indent=2))
-            return
-        width = max(len(c.name) for c in passes) if passes else 4
-        for c in passes:
-            typer.echo(f"{c.code}  {c.name:<{width}}  {c.summary()}")
-
-    @app.command("explain")
-    def explain(code: str = typer.Argument(..., help="A pass code (MSB001) or name.")):
-        """Print one pass's documentation."""
-        from .passes import by_code
-        from .report import pass_page
-
-        cls = by_code(code)
-        if cls is None:
-            sys.stderr.write(f"msb-refactor: error: unknown pass {code!r} (see `msb-refactor rules`)\n")
-            raise typer.Exit(EXIT_USAGE)
-        typer.echo(pass_page(cls), nl=False)
-
-    @app.command("parse")
-    def parse_cmd(
-        files: List[str] = typer.Argument(..., metavar="FILE...", help="Dockerfiles to read; `-` for stdin."),
-        as_json: bool = typer.Option(False, "--json", help="Print a JSON list, one entry per file."),
-    ):
-        """Print each file's instructions as BuildKit's parser reports them.
-
-        A file that does not parse gets an error entry (JSON) or
-        `path:line:col: message` and a caret on stderr; the exit code is then 123.
-        """
-        raise typer.Exit(parse_files(files, as_json))
-
-    return app
+#: name -> (usage, summary, arguments (name, help, how many: "1" or "+"), takes --json)
+SUBCOMMAND_SPECS = {
+    "rules": ("rules [--json]", "List every pass: code, name and what it does.", None, True),
+    "explain": ("explain CODE", "Print one pass's documentation.", ("CODE", "A pass code (MSB001) or name.", "1"),
+                False),
+    "parse": ("parse FILE... [--json]",
+              "Print each file's instructions as BuildKit's parser reports them. A file that does not parse gets "
+              "an error entry (JSON) or `path:line:col: message` and a caret on stderr; the exit code is then 123.",
+              ("FILE...", "Dockerfiles to read; `-` for standard input.", "+"), True),
+}
 
 
-def parse_files(files: List[str], as_json: bool) -> int:
+def run_subcommand(name: str, args: list[str]) -> int:
+    usage, summary, argument, takes_json = SUBCOMMAND_SPECS[name]
+    positional: list[str] = []
+    as_json = False
+    only_paths = False
+    for a in args:
+        if only_paths or a == "-" or not a.startswith("-"):
+            positional.append(a)
+        elif a == "--":
+            only_paths = True
+        elif a in HELP_FLAGS:
+            rows = [(argument[0], argument[1])] if argument else []
+            options = ([("--json", "Print JSON.")] if takes_json else []) + [
+                (", ".join(HELP_FLAGS), "Show this message and exit.")]
+            sections = ([("Arguments", rows)] if rows else []) + [("Options", options)]
+            _print(_help_page(f"{PROG} {usage}", summary, sections))
+            return EXIT_OK
+        elif a == "--json" and takes_json:
+            as_json = True
+        else:
+            raise UsageError(f"{name}: no such option: {a} (see `msb-refactor {name} --help`)")
+    if argument is None and positional:
+        raise UsageError(f"{name} takes no arguments, not {positional[0]!r}")
+    if argument is not None and not positional:
+        raise UsageError(f"{name} needs {argument[0]} (see `msb-refactor {name} --help`)")
+    if argument is not None and argument[2] == "1" and len(positional) > 1:
+        raise UsageError(f"{name} takes one {argument[0]}, not {len(positional)}")
+    if name == "rules":
+        return list_rules(as_json)
+    if name == "explain":
+        return explain(positional[0])
+    return parse_files(positional, as_json)
+
+
+def list_rules(as_json: bool) -> int:
     import json
 
-    from .files import NotText, decode
+    from .passes import all_passes
+
+    passes = all_passes()
+    if as_json:
+        _print(json.dumps([{"code": c.code, "name": c.name, "summary": c.summary()} for c in passes], indent=2)
+               + "\n")
+        return EXIT_OK
+    width = max(len(c.name) for c in passes) if passes else 4
+    _print("".join(f"{c.code}  {c.name:<{width}}  {c.summary()}\n" for c in passes))
+    return EXIT_OK
+
+
+def explain(code: str) -> int:
+    from .passes import by_code
+    from .report import pass_page
+
+    cls = by_code(code)
+    if cls is None:
+        raise UsageError(f"unknown pass {code!r} (see `msb-refactor rules`)")
+    _print(pass_page(cls))
+    return EXIT_OK
+
+
+def parse_files(files: list[str], as_json: bool) -> int:
+    import json
+
+    from .files import DOCKERFILE_LIMIT, NotReadable, NotText, decode, read_limited, read_stream_limited
     from .syntax.commands import buildkit_commands
     from .syntax.errors import DockerfileSyntaxError
     from .syntax.parser import parse
@@ -322,7 +346,12 @@ def parse_files(files: List[str], as_json: bool) -> int:
     failed = False
     for path in files:
         try:
-            data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            if path != "-":
+                data = read_limited(path, DOCKERFILE_LIMIT)
+            elif sys.stdin is None:
+                raise NotReadable("standard input is closed")
+            else:
+                data = read_stream_limited(sys.stdin.buffer, DOCKERFILE_LIMIT)
             text = decode(data)
             tree = parse(text, path="<stdin>" if path == "-" else path)
         except DockerfileSyntaxError as e:
@@ -337,9 +366,9 @@ def parse_files(files: List[str], as_json: bool) -> int:
             continue
         except OSError as e:
             failed = True
-            msg = e.strerror or str(e)
-            sys.stderr.write(f"{path}: cannot read: {msg}\n")
-            out.append({"path": path, "error": {"line": 0, "column": 0, "message": f"cannot read: {msg}"}})
+            msg = str(e) if isinstance(e, NotReadable) else f"cannot read: {e.strerror or e}"
+            sys.stderr.write(f"{path}: {msg}\n")
+            out.append({"path": path, "error": {"line": 0, "column": 0, "message": msg}})
             continue
         out.append({"path": path, "commands": buildkit_commands(tree)})
     if as_json:

@@ -26,7 +26,8 @@ version  prints the version and exits           (not a setting)
 
 A configuration key takes the same values: ``switch`` a bool, ``multi`` a
 list of strings (or one string), ``int`` an integer >= 1, ``value`` a
-string (one of ``choices``).
+string (one of ``choices``). ``check_value`` holds the rules both share,
+so a value is refused with the same words wherever it is given.
 
 This module is imported on every run, before anything else: it imports
 nothing.
@@ -55,6 +56,18 @@ class Option(NamedTuple):
     @property
     def takes_value(self) -> bool:
         return self.kind in ("value", "int", "multi")
+
+    @property
+    def display(self) -> str:
+        """How messages name it: ``-j/--jobs``, ``--format``."""
+        return "/".join(self.flags)
+
+    @property
+    def value_name(self) -> str | None:
+        """The placeholder ``--help`` shows after the flags."""
+        if self.choices:
+            return "|".join(self.choices)
+        return self.metavar
 
     def unset(self) -> object:
         """What the command line yields when the option is not given."""
@@ -147,13 +160,32 @@ def check_config_value(option: Option, value: object) -> tuple[object, str | Non
     elif kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             return None, "must be an integer"
-        if value < 1:
-            return None, f"must be at least 1, not {value}"
     elif kind == "value":
         if not isinstance(value, str):
             return None, "must be a string"
-        if option.choices and value not in option.choices:
-            return None, f"must be one of {', '.join(option.choices)}, not {value!r}"
     else:  # pragma: no cover - a table error, caught by tests/test_options.py
         raise AssertionError(f"{option.dest}: a {kind} option cannot be a configuration key")
-    return value, None
+    return value, check_value(option, value)
+
+
+def read_command_line_value(option: Option, text: str) -> tuple[object, str | None]:
+    """(the value, None) or (None, what is wrong with it) for the text an
+    option was given on the command line. An integer is written in plain
+    digits (``-j 2``; not ``+2``, ``2.0`` or ``1_0``)."""
+    if option.kind == "int":
+        if not (text.isascii() and text.isdigit()):
+            return None, f"must be a whole number, not {text!r}"
+        value: object = int(text)
+    else:
+        value = text
+    return value, check_value(option, value)
+
+
+def check_value(option: Option, value: object) -> str | None:
+    """What is wrong with a value of the right type, wherever it came from
+    (command line or configuration file), or None: one rule, one message."""
+    if option.kind == "int" and isinstance(value, int) and value < 1:
+        return f"must be at least 1, not {value}"
+    if option.choices and value not in option.choices:
+        return f"must be one of {', '.join(option.choices)}, not {value!r}"
+    return None

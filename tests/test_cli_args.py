@@ -1,6 +1,8 @@
-"""Both readers of the main command's line, built from the one option
-table (refactor/options.py), read every command line the same way: the
-fast reader (no typer) and the typer command."""
+"""The main command's reader (refactor/cli.py ``read_args``), built from the
+one option table (refactor/options.py), reads every command line as click
+does: a click command made from the same table (through typer, a
+dependency) is the oracle. Values are then checked by the command's own
+rules, in its own words, whichever way they came."""
 
 from __future__ import annotations
 
@@ -12,40 +14,97 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refactor import cli
-from refactor.options import OPTIONS, SETTINGS, unset_settings
+from refactor.app import UsageError
+from refactor.options import OPTIONS, SETTINGS, read_command_line_value, unset_settings
 
 
-class TyperReader:
-    """The typer command, built once; ``read(args)`` returns the settings it
-    hands on, or None when it refuses the line or does something else (help)."""
+def click_command():
+    """The main command as click would read it: a typer app whose
+    parameters come from OPTIONS, every value taken as text (the reader's
+    value checks are applied after, as the command applies them)."""
+    import inspect
+
+    import typer
+    import typer.main
+
+    seen: list = []
+    parameters = [inspect.Parameter("paths", inspect.Parameter.KEYWORD_ONLY, annotation=list[str] | None,
+                                    default=typer.Argument(None))]
+    for o in OPTIONS:
+        if o.kind == "flag":
+            annotation, default = bool, typer.Option(False, *o.flags, help=o.help)
+        elif o.kind == "switch":
+            annotation, default = bool | None, typer.Option(None, f"{o.flags[0]}/{o.off_flags[0]}", help=o.help)
+        elif o.kind == "count":
+            annotation, default = int, typer.Option(0, *o.flags, count=True, help=o.help)
+        elif o.kind == "multi":
+            annotation, default = list[str] | None, typer.Option(None, *o.flags, help=o.help)
+        elif o.kind == "version":
+            def version(value: bool) -> None:
+                if value:
+                    raise typer.Exit(0)
+
+            annotation, default = bool, typer.Option(False, *o.flags, callback=version, is_eager=True, help=o.help)
+        else:  # value, int: text, checked afterwards
+            annotation, default = str | None, typer.Option(None, *o.flags, help=o.help)
+        parameters.append(inspect.Parameter(o.dest, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                                            default=default))
+
+    def command(**given):
+        settings = unset_settings()
+        settings["paths"] = list(given["paths"] or [])
+        for o in SETTINGS:
+            value = given[o.dest]
+            if o.kind == "multi":
+                value = list(value) if value else None
+            elif o.kind in ("value", "int") and value is not None:
+                value, problem = read_command_line_value(o, value)
+                if problem is not None:
+                    raise typer.Exit(2)
+            settings[o.dest] = value
+        seen.append(settings)
+
+    command.__signature__ = inspect.Signature(parameters)
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+    app.command()(command)
+    return typer.main.get_command(app), seen
+
+
+class ClickReader:
+    """``read(args)``: ("settings", dict), ("exit", 0) for help or version,
+    or ("exit", 2) for a line click refuses."""
 
     def __init__(self):
-        import typer.main
+        self.command, self.seen = click_command()
 
-        self.seen: list[dict] = []
-        self.command = typer.main.get_command(cli._main_app(run=self._collect))
-
-    def _collect(self, settings: dict) -> int:
-        self.seen.append(settings)
-        return 0
-
-    def read(self, args: list[str]) -> dict | None:
+    def read(self, args: list[str]):
         self.seen.clear()
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             try:
                 self.command.main(args=list(args), prog_name="msb-refactor", standalone_mode=True)
             except SystemExit as e:
-                code = e.code
-            else:  # pragma: no cover - standalone mode always exits
-                code = 0
-        if code != 0 or not self.seen:
-            return None
-        return self.seen[0]
+                code = e.code or 0
+        if self.seen and code == 0:
+            return "settings", self.seen[0]
+        return "exit", 2 if code else 0
+
+
+def ours(args: list[str]):
+    """The reader's answer in the oracle's terms."""
+    try:
+        read = cli.read_args(args)
+    except UsageError:
+        return "exit", 2
+    if read in ("help", "version"):
+        return "exit", 0
+    return "settings", read
 
 
 @pytest.fixture(scope="module")
-def typer_reader():
-    return TyperReader()
+def click_reader():
+    return ClickReader()
 
 
 @pytest.mark.parametrize("args", [
@@ -61,35 +120,46 @@ def typer_reader():
     ["-wj2", "-vqj", "3", "."],  # clusters: a value option takes the rest, or the next argument
     ["--select", "--write", "."],  # a value is taken even when it looks like an option
     ["--unsafe-fixes", "--no-unsafe-fixes", "--format", "json", "--format", "text", "."],  # last one wins
+    ["--color", "bad", "--color", "auto", "."],  # only the last value is checked
     ["--verify", "--verify-cmd", "app --version", "--verify-env", "A=1", "--verify-env=B=", "."],
     ["--check", "rules"],  # a subcommand's name after an option is a path
     [],
 ])
-def test_fast_reader_agrees_with_typer(args, typer_reader):
-    fast = cli.fast_args(args)
-    assert fast is not None
-    assert fast == typer_reader.read(args)
+def test_reader_reads_as_click_does(args, click_reader):
+    kind, read = ours(args)
+    assert kind == "settings"
+    assert (kind, read) == click_reader.read(args)
 
 
-@pytest.mark.parametrize("args", [
-    ["--help"], ["-h"], ["--version"], ["-wh"], ["rules"], ["explain", "MSB001"], ["parse", "x"],
-    ["--bogus", "x"], ["-j", "0", "x"], ["-j", "x"], ["-j=2", "x"], ["--format", "yaml", "x"],
-    ["--format", "TEXT", "x"], ["--write=yes", "x"], ["--verbose=2", "x"], ["--select"], ["-x"], ["-wx"],
-    ["-j"], ["-1"],
+@pytest.mark.parametrize("args, message", [
+    (["--bogus", "x"], "no such option: --bogus"),
+    (["--ignre", "x"], "no such option: --ignre; did you mean --ignore?"),
+    (["-x"], "no such option: -x"),
+    (["-wx"], "no such option: -x"),
+    (["-j", "0", "x"], "-j/--jobs must be at least 1, not 0"),
+    (["-j", "x"], "-j/--jobs must be a whole number, not 'x'"),
+    (["-j=2", "x"], "-j/--jobs must be a whole number, not '=2'"),
+    (["-j", "+3", "x"], "-j/--jobs must be a whole number, not '+3'"),
+    (["--jobs", "2.0", "x"], "-j/--jobs must be a whole number, not '2.0'"),
+    (["--format", "yaml", "x"], "--format must be one of text, json, sarif, not 'yaml'"),
+    (["--format", "TEXT", "x"], "--format must be one of text, json, sarif, not 'TEXT'"),
+    (["--write=yes", "x"], "--write takes no value (given 'yes')"),
+    (["--verbose=2", "x"], "--verbose takes no value (given '2')"),
+    (["--select"], "--select needs a value"),
+    (["-j"], "-j needs a value"),
+    (["-1"], "no such option: -1"),
 ])
-def test_anything_unusual_goes_to_typer(args, typer_reader):
-    assert cli.fast_args(args) is None
-    if args[0] in cli.SUBCOMMANDS:
-        return  # dispatched to the subcommand app, not the main command
-    # The main command refuses it, or does not run (help, version).
-    assert typer_reader.read(args) is None
+def test_refused_lines_say_why_in_one_style(args, message, click_reader):
+    """Click refuses the same lines; the command says why in its own words."""
+    with pytest.raises(UsageError) as e:
+        cli.read_args(args)
+    assert str(e.value).startswith(message)
+    assert click_reader.read(args) == ("exit", 2)
 
 
-@pytest.mark.parametrize("spelling, number", [("+3", 3), (" 4", 4), ("2.0", 2), ("1_0", 10)])
-def test_odd_spellings_of_a_number_are_left_to_typer(spelling, number, typer_reader):
-    args = ["-j", spelling, "."]
-    assert cli.fast_args(args) is None
-    assert typer_reader.read(args)["jobs"] == number
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"], ["-wh"], ["-j", "0", "--help"], ["x", "-h"]])
+def test_help_and_version_win_over_values(args, click_reader):
+    assert ours(args) == ("exit", 0) == click_reader.read(args)
 
 
 # Pieces of command lines, from the table itself: every spelling of every
@@ -133,32 +203,26 @@ command_lines = st.lists(pieces, max_size=6).map(lambda parts: [a for part in pa
 
 @given(command_lines)
 def test_every_command_line_is_read_the_same(args):
-    reader = _READER[0] or TyperReader()
+    if args and args[0] in cli.SUBCOMMANDS:
+        return  # dispatched to the subcommand before the reader sees it
+    reader = _READER[0] or ClickReader()
     _READER[0] = reader
-    fast = cli.fast_args(args)
-    slow = reader.read(args)
-    if fast is not None:
-        assert slow == fast
-    elif slow is not None:
-        # Typer ran the command: only a leading subcommand name leaves the
-        # fast reader out of a line typer accepts (the subcommand app reads it).
-        assert args and args[0] in cli.SUBCOMMANDS, args
+    assert ours(args) == reader.read(args)
 
 
-_READER: list = [None]  # one typer command for all examples (hypothesis forbids function fixtures)
+_READER: list = [None]  # one click command for all examples (hypothesis forbids function fixtures)
 
 
-def test_every_typer_option_comes_from_the_table(typer_reader):
-    params = {p.name: p for p in typer_reader.command.params}
+def test_every_option_of_the_oracle_comes_from_the_table(click_reader):
+    params = {p.name: p for p in click_reader.command.params}
     assert set(params) == {"paths"} | {o.dest for o in OPTIONS}
     for o in OPTIONS:
         p = params[o.dest]
         assert set(p.opts) | set(getattr(p, "secondary_opts", [])) == {*o.flags, *o.off_flags}, o.dest
-        assert p.help == o.help
         assert bool(p.multiple) == (o.kind == "multi"), o.dest
         assert bool(getattr(p, "count", False)) == (o.kind == "count"), o.dest
     flags = {f for o in OPTIONS for f in (*o.flags, *o.off_flags)}
-    assert flags == set(cli.FAST_OPTIONS)
+    assert flags | set(cli.HELP_FLAGS) == set(cli.FLAGS)
 
 
 def test_table_is_well_formed():
@@ -178,25 +242,34 @@ def test_table_is_well_formed():
     assert set(unset_settings()) == {"paths"} | {o.dest for o in SETTINGS}
 
 
-def test_help_lists_every_option_with_its_metavar_and_help():
+def test_help_lists_every_option_with_its_placeholder_and_help():
+    """Made from the table: every flag, its value's placeholder (a
+    metavar, or the choices), its help; no type placeholders of a library
+    (`<list[str]>`, `<int range>`, `[x>=1]`, `<str>`)."""
     from tests.cli_helpers import msb
 
     p = msb("--help")
-    assert p.returncode == 0
+    assert p.returncode == 0 and p.err == ""
     text = " ".join(p.out.split())  # help wraps lines
+    assert text.startswith("Usage: msb-refactor [OPTIONS] PATH...")
     for o in OPTIONS:
         for flag in (*o.flags, *o.off_flags):
             assert flag in text, flag
-        assert " ".join(o.help.split()[:4]) in text, o.dest
+        assert " ".join(o.help.split()) in text, o.dest
         if o.metavar:
             assert f"{o.flags[-1]} {o.metavar}" in text, o.dest
         if o.choices:
-            assert f"{o.flags[-1]} <{'|'.join(o.choices)}>" in text, o.dest
+            assert f"{o.flags[-1]} {'|'.join(o.choices)}" in text, o.dest
+    for placeholder in ("<list", "<int", "range>", "x>=", "<str>", "<text", "{"):
+        assert placeholder not in p.out, placeholder
+    for sub in cli.SUBCOMMANDS:
+        p = msb(sub, "--help")
+        assert p.returncode == 0 and p.out.startswith(f"Usage: msb-refactor {sub}")
+        assert "<" not in p.out and "{" not in p.out, p.out
 
 
-def test_a_plain_run_does_not_import_typer(tmp_path):
-    """The fast reader is there for start-up time: typer costs more than
-    the rest of a single-file run."""
+def test_a_plain_run_and_help_import_no_typer(tmp_path):
+    """Start-up time: typer (or click) is not imported by the command."""
     import subprocess
     import sys
 
@@ -205,8 +278,7 @@ def test_a_plain_run_does_not_import_typer(tmp_path):
     f = write(tmp_path / "Dockerfile", SHELL_CMD)
     probe = ("import atexit, sys; atexit.register(lambda: sys.stderr.write("
              "'typer loaded: %s\\n' % ('typer' in sys.modules))); from refactor.cli import main; main(sys.argv[1:])")
-    for args in (["--check", str(f)], ["--help"]):
+    for args in (["--check", str(f)], ["--help"], ["--bogus"], ["rules"]):
         p = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60,
                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False)
-        loaded = "--help" in args
-        assert f"typer loaded: {loaded}" in p.stderr, p.stderr
+        assert "typer loaded: False" in p.stderr, p.stderr
