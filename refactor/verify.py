@@ -8,10 +8,18 @@ container engine,
 
 * ``docker`` when a Docker daemon answers, else
 * ``buildah`` (build) + ``podman`` (run, inspect) without any daemon, with
-  the flags that work in an unprivileged-looking sandbox: ``--isolation
-  chroot``, ``--format docker`` (with ``oci`` buildah silently drops SHELL,
+  ``--format docker`` (with ``oci`` buildah silently drops SHELL,
   HEALTHCHECK and ONBUILD) and ``--layers`` (one cached layer per
   instruction, as ``docker build`` does).
+
+The Dockerfiles come from repositories one may not have written, so their
+RUN steps are isolated as far as buildah allows (``BuildahEngine.
+isolation_flags``; docs/cli.md says what this does and does not stop):
+each runs in a container of its own (``--isolation oci``: own PID, mount,
+IPC and UTS namespaces), with a network namespace of its own (``--network
+private``: the internet through NAT, the host's loopback not at all).
+Smoke runs have no network, and run as an unprivileged uid on the host (a
+user namespace), which builds cannot use here (``isolation_flags``).
 
 When the local base-image store made by ``scripts/make-bases.sh`` exists
 (``$MSB_ORACLE_DIR``, default ``/var/lib/msb-refactor/oracle``), buildah and
@@ -28,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -55,6 +64,8 @@ class BuildResult:
     ok: bool
     seconds: float
     log: str  # the tail of the build output when it failed, else ""
+    created: tuple[str, ...] = ()  # image ids the build made (buildah --layers: one per step), for clean-up
+    skipped: bool = False  # not built: the original did not build, so there was nothing to compare
 
 
 @attrs.frozen
@@ -116,12 +127,16 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        """The rewrite built and, when a smoke command ran, behaved the same."""
-        return self.rewritten.built and self.smoke_match is not False
+        """Both built and, when a smoke command ran, behaved the same. When
+        the original does not build, nothing is proved."""
+        return self.original.built and self.rewritten.built and self.smoke_match is not False
 
     def summary(self) -> str:
         lines = [f"engine: {self.engine}"]
         for img in (self.original, self.rewritten):
+            if img.build.skipped:
+                lines.append(f"{img.label}: not built (the original does not build: nothing to compare with)")
+                continue
             if not img.built:
                 lines.append(f"{img.label}: BUILD FAILED after {img.build.seconds:.1f}s")
                 lines += ["  | " + ln for ln in img.build.log.splitlines()[-25:]]
@@ -208,18 +223,27 @@ class Engine:
         argv = self.build_argv(dockerfile, context, tag, no_cache, build_args or {})
         t0 = time.monotonic()
         with tempfile.TemporaryFile("w+") as out:
+            proc = subprocess.Popen(argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, text=True)
             try:
-                rc = subprocess.run(argv, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                    text=True, timeout=timeout).returncode
+                rc = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                _stop(proc)
                 rc = -1
                 out.write(f"\n[verify] build timed out after {timeout}s\n")
+            except BaseException:  # Ctrl-C: let the engine remove its working container, then go
+                _stop(proc)
+                raise
             out.seek(0)
             log = out.read()
         secs = time.monotonic() - t0
+        created = self.created_images(log)
         if rc != 0:
-            return BuildResult(False, secs, _tail(f"$ {' '.join(argv)}\n{log}"))
-        return BuildResult(True, secs, "")
+            return BuildResult(False, secs, _tail(f"$ {' '.join(argv)}\n{log}"), created)
+        return BuildResult(True, secs, "", created)
+
+    def created_images(self, log: str) -> tuple[str, ...]:
+        """Image ids a build made, read from its output (none by default)."""
+        return ()
 
     def inspect(self, tag: str) -> dict:
         p = self._run([self.cli, "image", "inspect", tag], timeout=120)
@@ -276,6 +300,25 @@ class Engine:
         if tags:
             self._run([self.cli, "rmi", "-f", *tags], timeout=300)
 
+    def remove_created(self, ids: Sequence[str]) -> None:
+        """Remove images a build made and left untagged (the steps of a
+        stage other than the last), newest first. Not forced: an image
+        another image now builds on (a concurrent build took it as its
+        cache) stays."""
+        if ids:  # one call: it goes on past an image that is gone or in use
+            self._run([self.cli, "rmi", *reversed(ids)], timeout=300)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Ask a build to stop (SIGTERM: buildah then removes its working
+    container), and kill it if it does not within 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
 
 class DockerEngine(Engine):
     name = "docker"
@@ -314,15 +357,32 @@ class BuildahEngine(Engine):
                 CONTAINERS_STORAGE_CONF=str(conf / "storage.conf"),
                 CONTAINERS_REGISTRIES_CONF=str(conf / "registries.conf"),
                 CONTAINERS_CONF=str(conf / "containers.conf"),
-                BUILDAH_ISOLATION="chroot",
                 TMPDIR=str(self.store / "tmp"),
             )
             (self.store / "tmp").mkdir(parents=True, exist_ok=True)
 
+    def isolation_flags(self) -> list[str]:
+        """How RUN steps are confined (docs/cli.md, "What --verify runs").
+
+        ``--isolation oci``: each RUN step is a runc container, with PID,
+        mount, IPC and UTS namespaces of its own and runc's default
+        capabilities (``chroot`` shares the host's namespaces, and sees its
+        processes). ``--network private``: a network namespace of its own,
+        reaching out through NAT, in which 127.0.0.1 is the container's own
+        loopback, not the host's. As another user than root, buildah runs
+        rootless: root in a step is that user. As root, a step's root is
+        the host's root: a user namespace (``--userns-uid-map``) would make
+        it an unprivileged uid, but buildah 1.28 then cannot read a file a
+        RUN step wrote when a later stage copies it (``COPY --from``: "host
+        ID 65534 cannot be mapped"), which every multi-stage rewrite does.
+        """
+        isolation = "oci" if os.geteuid() == 0 else "rootless"
+        return ["--isolation", isolation, "--network", "private"]
+
     def build_argv(self, dockerfile, context, tag, no_cache, build_args):
         # --force-rm: a failed build must not leave its working container
         # (and its overlay mount) behind
-        argv = ["buildah", "bud", "--isolation", "chroot", "--format", "docker", "--layers",
+        argv = ["buildah", "bud", *self.isolation_flags(), "--format", "docker", "--layers",
                 "--force-rm", "-f", str(dockerfile), "-t", tag]
         if self.local_bases:
             argv.append("--pull=never")
@@ -332,8 +392,27 @@ class BuildahEngine(Engine):
             argv += ["--build-arg", f"{k}={v}"]
         return [*argv, str(context)]
 
+    def created_images(self, log: str) -> tuple[str, ...]:
+        """buildah --layers prints ``--> <id>`` after each step it commits,
+        and ``--> Using cache <id>`` before the id of a step it reused."""
+        created: list[str] = []
+        reused = False
+        for line in log.splitlines():
+            if line.startswith("--> Using cache "):
+                reused = True
+                continue
+            m = _STEP_ID.match(line)
+            if m:
+                if not reused:
+                    created.append(m.group(1))
+                reused = False
+        return tuple(created)
+
     def run_flags(self):
         flags = ["--network", "none", "--no-healthcheck"]
+        if os.geteuid() == 0:  # the build's user namespace: root in the container is not root here
+            uid, gid = subordinate_ids("/etc/subuid"), subordinate_ids("/etc/subgid")
+            flags += ["--uidmap", f"0:{uid[0]}:{uid[1]}", "--gidmap", f"0:{gid[0]}:{gid[1]}"]
         return [*flags, "--pull=never"] if self.local_bases else flags
 
     def read_files(self, tag, in_dir, in_tar):
@@ -349,6 +428,27 @@ class BuildahEngine(Engine):
     @staticmethod
     def available() -> bool:
         return bool(shutil.which("buildah") and shutil.which("podman"))
+
+
+_STEP_ID = re.compile(r"--> ([0-9a-f]{6,64})$")
+#: the host ids a container's root and users map to when no /etc/subuid entry says
+DEFAULT_SUBORDINATE = (100000, 65536)
+
+
+def subordinate_ids(path: str, user: str = "root") -> tuple[int, int]:
+    """(first id, count) of ``user``'s subordinate ids in /etc/subuid or
+    /etc/subgid (at least 65536 of them, so that every uid an image uses
+    is mapped), else DEFAULT_SUBORDINATE."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.strip().split(":")
+                if len(parts) == 3 and parts[0] in (user, "0") and parts[1].isdigit() and parts[2].isdigit():
+                    if int(parts[2]) >= 65536:
+                        return int(parts[1]), 65536
+    except OSError:
+        pass
+    return DEFAULT_SUBORDINATE
 
 
 def pick_engine(prefer: str | None = None) -> Engine:
@@ -380,11 +480,17 @@ def passwd_in_tar(stream: IO[bytes]) -> str | None:
 
 def passwd_in_dir(root: Path) -> str | None:
     """/etc/passwd of an image mounted at root (never through a symlink:
-    it would resolve on the host)."""
+    it would resolve on the host; and only a regular file, of at most 1 MB:
+    an image can hold a FIFO there)."""
+    from .files import SMALL_FILE_LIMIT, read_limited
+
     path = root / "etc" / "passwd"
-    if (root / "etc").is_symlink() or path.is_symlink() or not path.is_file():
+    if (root / "etc").is_symlink() or path.is_symlink():
         return None
-    return path.read_text(errors="replace")
+    try:
+        return read_limited(path, SMALL_FILE_LIMIT).decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
@@ -451,14 +557,20 @@ def verify(
             if own_ignore.is_file():  # BuildKit reads <Dockerfile>.dockerignore first
                 shutil.copyfile(own_ignore, Path(tmp) / f"Dockerfile.{label}.dockerignore")
         original_file = original if original_text is None else Path(tmp) / "Dockerfile.original"
-        reports = []
+        reports: list[ImageReport] = []
+        created: list[str] = []
         try:
             for label, df, tag in (("original", original_file, tags[0]),
                                    ("rewritten", Path(tmp) / "Dockerfile.rewritten", tags[1])):
+                if reports and not reports[0].built:  # nothing to compare the rewrite with
+                    reports.append(ImageReport(label=label, tag=tag, build=BuildResult(False, 0.0, "", skipped=True)))
+                    continue
                 b = engine.build(df, context, tag, no_cache=no_cache, timeout=build_timeout)
+                created += b.created
                 reports.append(describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env,
                                         run_timeout=run_timeout))
         finally:
-            if not keep_images:
+            if not keep_images:  # kept images keep their steps too: the next run's cache
                 engine.remove(*tags)
+                engine.remove_created(created)
     return VerifyReport(engine=engine.name, original=reports[0], rewritten=reports[1])

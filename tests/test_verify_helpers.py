@@ -95,6 +95,34 @@ def test_report_properties():
     r = v.VerifyReport("buildah", a, failed)
     assert not r.ok and r.smoke_match is None and r.size_ratio is None
     assert "BUILD FAILED" in r.summary() and "boom" in r.summary()
+    # The original does not build: the rewrite is not built, and nothing is proved.
+    broken = v.ImageReport("original", "t:a", v.BuildResult(False, 2.0, "no such image"))
+    skipped = v.ImageReport("rewritten", "t:b", v.BuildResult(False, 0.0, "", skipped=True))
+    r = v.VerifyReport("buildah", broken, skipped)
+    assert not r.ok
+    assert "original: BUILD FAILED" in r.summary() and "no such image" in r.summary()
+    assert "rewritten: not built (the original does not build: nothing to compare with)" in r.summary()
+    assert "rewritten: BUILD FAILED" not in r.summary()
+
+
+def test_created_images_are_read_from_buildahs_output():
+    """What a build made (to be removed) and what it reused (someone else's)."""
+    log = ("[1/2] STEP 1/3: FROM python:3.11-slim AS build\n[1/2] STEP 2/3: RUN echo hi > /x\n"
+           "--> Using cache fae88ab5d555b45da745cbf68ece9e4ee00fbb27e84d9846014449a30852e0a6\n--> fae88ab5d55\n"
+           "[1/2] STEP 3/3: RUN echo there >> /x\n--> 8cb71437832\n[2/2] STEP 1/3: FROM python:3.11-slim\n"
+           "[2/2] STEP 2/3: COPY --from=build /x /x\n--> 3b149bcb903\n[2/2] STEP 3/3: RUN cat /x\nhi\n"
+           "--> not an id\n[2/2] COMMIT localhost/t:1\n--> 2fd73382868\n")
+    assert v.BuildahEngine().created_images(log) == ("8cb71437832", "3b149bcb903", "2fd73382868")
+    assert v.DockerEngine().created_images(log) == ()
+
+
+def test_subordinate_ids(tmp_path):
+    f = tmp_path / "subuid"
+    f.write_text("alice:100000:65536\nroot:231072:65536\n")
+    assert v.subordinate_ids(str(f)) == (231072, 65536)
+    f.write_text("root:231072:1000\n")  # too few for the ids images use
+    assert v.subordinate_ids(str(f)) == v.DEFAULT_SUBORDINATE
+    assert v.subordinate_ids(str(tmp_path / "missing")) == v.DEFAULT_SUBORDINATE
 
 
 def test_every_required_app_is_present_and_valid():
@@ -168,14 +196,27 @@ def test_rewritten_tool_mode_uses_the_engine(tmp_path):
 
 def test_build_commands(tmp_path):
     """The flags that make buildah behave like `docker build` here (and never
-    pull when the local bases exist); docker gets the same build."""
+    pull when the local bases exist) and isolate RUN steps (docs/cli.md,
+    "What --verify runs"); docker gets the same build."""
+    import os
+
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "storage.conf").write_text("")
     b = v.BuildahEngine(store=tmp_path).build_argv(tmp_path / "Df", tmp_path, "t:1", True, {"A": "1"})
     assert b[:2] == ["buildah", "bud"] and b[-1] == str(tmp_path)
     for flag in ("--layers", "--force-rm", "--pull=never", "--no-cache"):
         assert flag in b
-    assert b[b.index("--isolation") + 1] == "chroot" and b[b.index("--format") + 1] == "docker"
+    assert b[b.index("--format") + 1] == "docker"
+    assert b[b.index("--network") + 1] == "private"  # a network namespace of its own
+    if os.geteuid() == 0:  # as root: runc containers; smoke runs with root mapped to unprivileged host ids
+        uid, gid = v.subordinate_ids("/etc/subuid"), v.subordinate_ids("/etc/subgid")
+        assert b[b.index("--isolation") + 1] == "oci"
+        run = v.BuildahEngine(store=tmp_path).run_flags()
+        assert run[run.index("--uidmap") + 1] == f"0:{uid[0]}:{uid[1]}"
+        assert run[run.index("--gidmap") + 1] == f"0:{gid[0]}:{gid[1]}"
+        assert run[run.index("--network") + 1] == "none"
+    else:
+        assert b[b.index("--isolation") + 1] == "rootless"
     assert b[b.index("--build-arg") + 1] == "A=1"
     assert v.BuildahEngine(store=tmp_path).env["CONTAINERS_STORAGE_CONF"] == str(tmp_path / "conf" / "storage.conf")
     # without the store: the machine's own config, pulls allowed
