@@ -79,7 +79,8 @@ def test_verify_standard_input_builds_it_from_the_named_context(engine, tmp_path
     assert p.returncode == 0, p.err
     assert p.out != original.decode() and p.out.rstrip().endswith('"]')
     assert f"{dockerfile}: verify: smoke output matches: True" in p.err
-    assert f"changed {dockerfile} (1 change)" in p.err
+    assert f"changed {dockerfile} (2 changes)" in p.err  # exec form, then the split (MSB001, MSB101)
+    assert " AS builder\n" in p.out
     assert dockerfile.read_text() == "FROM scratch\n"  # standard input is written to standard output only
 
 
