@@ -19,6 +19,8 @@ plan into edits, so every ecosystem gets the same guarantees:
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import attrs
 
 from .syntax.nodes import Arg, Dockerfile, Env, Instruction, Shell, Stage, User, Workdir
@@ -327,30 +329,54 @@ HARMLESS_COMMANDS = frozenset(
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 
-@attrs.frozen
 class StageFacts:
-    """What every ecosystem asks about the stage, read once."""
+    """What every ecosystem asks about the stage, read once. The RUNs that
+    call a build tool are recognised first (``build_runs``); the others only
+    when an ecosystem got far enough to ask (``runs``): reading every RUN of
+    a stage whose build the tool cannot use was most of the pass's cost."""
 
-    runs: tuple  # (Run, RunFacts) for each RUN, in order
-    program: str | None  # the file ENTRYPOINT/CMD runs, as its name or path is written
-    command_words: tuple[str, ...] | None  # the command's words when they are literal
-    exec_form: bool  # ENTRYPOINT, CMD and HEALTHCHECK need no shell
-    workdir: str | None  # the final WORKDIR
-    path: tuple[str, ...] | None  # the PATH the builder runs the program with; None: the base image's
-    healthchecks: tuple[tuple[int, str | None], ...] = ()  # (line, program) of each HEALTHCHECK
+    def __init__(self, tree, stage, context, build_words, **known) -> None:
+        self._tree, self._stage, self._context = tree, stage, context
+        self._build_words = build_words
+        self.program: str | None = known["program"]  # what ENTRYPOINT/CMD runs, as written
+        self.command_words: tuple[str, ...] | None = known["command_words"]  # the command's literal words
+        self.exec_form: bool = known["exec_form"]  # ENTRYPOINT, CMD and HEALTHCHECK need no shell
+        self.workdir: str | None = known["workdir"]  # the final WORKDIR
+        self.path: tuple[str, ...] | None = known["path"]  # the builder's PATH; None: the base image's
+        self.healthchecks: tuple[tuple[int, str | None], ...] = known["healthchecks"]  # (line, program)
+
+    def _recognised(self, ins):
+        from .recognisers import recognise_run
+
+        return ins, recognise_run(self._tree, ins, self._context)
+
+    @cached_property
+    def build_runs(self) -> tuple:
+        """(Run, RunFacts) for each RUN that calls a build tool, in order."""
+        return tuple(
+            self._recognised(ins)
+            for ins in self._stage.instructions
+            if ins.name == "RUN" and (self._build_words.search(ins.rest) or ins.heredocs)
+        )
+
+    @cached_property
+    def runs(self) -> tuple:
+        """(Run, RunFacts) for every RUN, in order."""
+        done = {id(ins): pair for ins, pair in ((p[0], p) for p in self.build_runs)}
+        return tuple(
+            done.get(id(ins)) or self._recognised(ins) for ins in self._stage.instructions if ins.name == "RUN"
+        )
 
 
-def read_stage(tree: Dockerfile, stage: Stage, ctx) -> StageFacts | str:
-    """The stage's RUNs recognised and its command resolved, or a reason."""
+def read_stage(tree: Dockerfile, stage: Stage, ctx, build_words) -> StageFacts | str:
+    """The stage's command resolved (its RUNs are recognised when asked), or a reason."""
     from .analysis import facts
     from .analysis.shell import read_shell
-    from .recognisers import recognise_run
 
     entry = [ins for ins in stage.instructions if ins.name in ("ENTRYPOINT", "CMD")]
     if not entry:
         return "the image's command comes from the base image; say which program runs with CMD or ENTRYPOINT"
     found = facts(tree)
-    runs = tuple((ins, recognise_run(tree, ins, ctx.build_context)) for ins in stage.instructions if ins.name == "RUN")
     last_entrypoint = next((i for i in reversed(entry) if i.name == "ENTRYPOINT"), None)
     command = last_entrypoint or entry[-1]
     exec_form = all(i.is_exec_form for i in entry) and not any(
@@ -374,7 +400,18 @@ def read_stage(tree: Dockerfile, stage: Stage, ctx) -> StageFacts | str:
     workdir = state.workdir if isinstance(state.workdir, str) else None
     path_value = dict(state.env).get("PATH")
     path = tuple(p for p in path_value.split(":") if p) if isinstance(path_value, str) else None
-    return StageFacts(runs, program, words, exec_form, workdir, path, healthchecks)
+    return StageFacts(
+        tree,
+        stage,
+        ctx.build_context,
+        build_words,
+        program=program,
+        command_words=words,
+        exec_form=exec_form,
+        workdir=workdir,
+        path=path,
+        healthchecks=healthchecks,
+    )
 
 
 def _first_word(command) -> str | None:

@@ -51,6 +51,8 @@ class Facts:
 
     def __init__(self, tree: Dockerfile) -> None:
         self._tree = weakref.ref(tree)  # the cache must not keep the tree alive
+        # Derived facts other modules keep per tree (the recognisers' RUN sites).
+        self.memo: dict = {}
 
     @property
     def tree(self) -> Dockerfile:

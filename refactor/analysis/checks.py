@@ -20,10 +20,16 @@ def stage_problems(tree: Dockerfile) -> frozenset[str]:
     from . import facts
     from .expand import references
 
+    declared_args = {name for ins in tree.instructions if isinstance(ins, Arg) for name, _ in ins.pairs}
+    if (
+        len(tree.stages) <= 1
+        and not declared_args
+        and not any(f.name in ("from", "mount") for ins in tree.instructions for f in ins.flags)
+    ):
+        return frozenset()  # one stage, no ARG, no --from: nothing to get wrong (the common case, kept cheap)
     found = facts(tree)
     graph = found.stages
     problems: set[str] = set()
-    declared_args = {name for ins in tree.instructions if isinstance(ins, Arg) for name, _ in ins.pairs}
     for info in graph:
         for edge in info.uses:
             if edge.problem:
@@ -31,7 +37,7 @@ def stage_problems(tree: Dockerfile) -> frozenset[str]:
             elif edge.stage is None:
                 problems.add(f"{edge.kind} --from={edge.ref} names no earlier stage")
         for ins in info.stage.instructions[1:]:
-            if ins.name not in EXPANDED:
+            if ins.name not in EXPANDED or "$" not in ins.rest:
                 continue
             scope = found.scope_before(ins)
             for name in references(ins.rest, tree.escape):

@@ -9,9 +9,16 @@ import importlib
 import re
 
 MODULES = ("go", "rust", "native")
-# The commands the modules build with: a stage whose RUNs name none of them
-# is not read further (most Dockerfiles build nothing these modules know).
-BUILD_WORDS = re.compile(r"\b(?:go|cargo|rustc|make|cmake|gcc|g\+\+|cc|c\+\+|clang|clang\+\+)\b")
+# The commands the modules build with, where a command starts (after an
+# operator or a keyword, behind assignments): a stage whose RUNs call none of
+# them is not read further. Most Dockerfiles build nothing these modules know,
+# and installing gcc or make is not building with them.
+_ASSIGNMENT = r"""[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+"""
+BUILD_WORDS = re.compile(
+    r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
+    r"(?:\S*/)?(?:go|cargo|rustc|make|gmake|cmake|gcc|g\+\+|cc|c\+\+|clang|clang\+\+|\./configure)(?=\s|$)",
+    re.M,
+)
 
 
 def plan_split(tree, stage, ctx):
@@ -20,14 +27,14 @@ def plan_split(tree, stage, ctx):
     runs = [ins for ins in stage.instructions if ins.name == "RUN"]
     if not any(BUILD_WORDS.search(ins.rest) or ins.heredocs for ins in runs):
         return None
-    stage_facts = read_stage(tree, stage, ctx)
+    stage_facts = read_stage(tree, stage, ctx, BUILD_WORDS)
     if isinstance(stage_facts, str):
         return stage_facts
     for name in MODULES:
         answer = importlib.import_module(f"{__name__}.{name}").plan(tree, stage, ctx, stage_facts)
         if answer is not None:
             return answer
-    for ins, run in stage_facts.runs:  # no ecosystem saw a build: say what could not be read
+    for ins, run in stage_facts.build_runs:  # no ecosystem saw a build: say what could not be read
         if run.unknown:
             return f"RUN at line {ins.line}: {run.unknown[0]}"
     return None

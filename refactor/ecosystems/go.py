@@ -30,18 +30,19 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.runs for art in run.builds if art.ecosystem == "go"]
+    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "go"]
     if not builds:
         return None
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
     art, dest = resolve_program(stage_facts, [a for _, a in builds])
     if art is None:
         made = ", ".join(a.path for _, a in builds)
         return (
             f"cannot tell which binary the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
         )
+    # Only now every RUN is read: most stages are declined before.
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
     reason = healthcheck_problem(stage_facts, [a for _, a in builds])
     if reason:
         return reason

@@ -33,17 +33,18 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.runs for art in run.builds if art.ecosystem == "c"]
+    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "c"]
     if not builds:
         return None
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
     programs = [a for _, a in builds if a.kind == "native-binary"]
     art, dest = resolve_program(stage_facts, programs)
     if art is None:
         made = ", ".join(a.path for a in programs) or "no program"
         return f"cannot tell which program the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
+    # Only now every RUN is read: most stages are declined before.
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
     reason = healthcheck_problem(stage_facts, programs)
     if reason:
         return reason

@@ -29,12 +29,9 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.runs for art in run.builds if art.ecosystem == "rust"]
+    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "rust"]
     if not builds:
         return None
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
     artifacts = [a for _, a in builds]
     art, dest = resolve_program(stage_facts, artifacts)
     if art is None:
@@ -42,6 +39,10 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return (
             f"cannot tell which binary the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
         )
+    # Only now every RUN is read: most stages are declined before.
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
     reason = healthcheck_problem(stage_facts, artifacts)
     if reason:
         return reason

@@ -64,7 +64,7 @@ def recognise_run(tree: Dockerfile, ins: Run, context: BuildContext) -> RunFacts
     from .site import RunSite
 
     table, compiler = _recognisers()
-    site = RunSite(tree, ins, context)
+    site = RunSite.of(tree, ins, context)
     script = site.script
     unknown = [f"{u.reason}: `{_short(u.text)}`" for u in script.unknown]
     builds, installs, removals, tests, other = [], [], [], [], []

@@ -101,10 +101,27 @@ class RunSite:
     @cached_property
     def earlier_runs(self) -> tuple[RunSite, ...]:
         return tuple(
-            RunSite(self.tree, node, self.context) for node in self.earlier_instructions() if isinstance(node, Run)
+            RunSite.of(self.tree, node, self.context) for node in self.earlier_instructions() if isinstance(node, Run)
         )
 
+    @classmethod
+    def of(cls, tree: Dockerfile, ins: Run, context: BuildContext) -> RunSite:
+        """The site of ``ins``, made once per tree and context: every later RUN
+        reads the commands of the earlier ones (their history)."""
+        from ..analysis import facts
+
+        memo = facts(tree).memo
+        key = ("run-site", id(ins), id(context))
+        site = memo.get(key)
+        if site is None:
+            site = memo[key] = cls(tree, ins, context)
+        return site
+
     def invocations(self) -> list[Invocation]:
+        return self._invocations
+
+    @cached_property
+    def _invocations(self) -> list[Invocation]:
         return [Invocation(self, cmd, k) for k, cmd in enumerate(self.script.commands)]
 
     def history(self, before: Invocation | None = None) -> Iterator[Invocation]:
@@ -123,10 +140,32 @@ class Invocation:
         self.site = site
         self.cmd = cmd
         self.index = index
-        self.assigned: dict[str, Arg] = {a.name: self._arg(a.value)[0] for a in cmd.assignments}
-        args = [a for w in cmd.argv for a in self._arg(w)]
-        self.name, self.args = _unwrap(args, self.assigned)
         self.unknown: list[str] = []
+
+    @cached_property
+    def name(self) -> str | None:
+        """The command name after any wrapper. Read from the literal first
+        word when it is no wrapper, so a command no recogniser wants costs no
+        expansion of its arguments (most commands of a big RUN)."""
+        first = self.cmd.argv[0].literal if self.cmd.argv else None
+        if first is not None and "/" not in first and first not in WRAPPERS:
+            return first
+        return self._unwrapped[0]
+
+    @property
+    def args(self) -> list[Arg]:
+        return self._unwrapped[1]
+
+    @property
+    def assigned(self) -> dict[str, Arg]:
+        return self._unwrapped[2]
+
+    @cached_property
+    def _unwrapped(self) -> tuple[str | None, list[Arg], dict[str, Arg]]:
+        assigned: dict[str, Arg] = {a.name: self._arg(a.value)[0] for a in self.cmd.assignments}
+        args = [a for w in self.cmd.argv for a in self._arg(w)]
+        name, rest = _unwrap(args, assigned)
+        return name, rest, assigned
 
     # -- words ---------------------------------------------------------------------
 
