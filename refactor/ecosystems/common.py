@@ -64,3 +64,32 @@ def codename(image: str) -> str | None:
     if base.family == "alpine":
         return "alpine"
     return base.release.codename
+
+
+def no_gain(stage, installs) -> str | None:
+    """A reason when a split would not make the image meaningfully smaller:
+    the builder is already a runtime base (no toolchain image) and the stage
+    installs nothing that only builds need."""
+    from ..catalog import load_catalog
+    from ..recognisers.packages import classify
+
+    catalog = load_catalog()
+    image = stage.from_.image
+    builder = catalog.builder(image)
+    base = catalog.base(image)
+    if base is None or (builder is not None and builder.language):
+        return None  # a toolchain image, or one the catalog does not know: the split pays
+    distro = (base.release.codename if base.release and base.family != "alpine" else "alpine") if base.release else None
+    if distro is None:
+        return None
+    try:
+        build_only = [p for p in installs if classify(p, distro) in ("build", "dev", "dev-unknown")]
+    except KeyError:  # a release the package table does not cover
+        return None
+    if build_only:
+        return None
+    size = f" (about {base.size_mb:g} MB)" if base.size_mb else ""
+    return (
+        f"no gain: {image} is already a small runtime base{size} and the stage installs no build tools;"
+        " a split would not make the image smaller"
+    )

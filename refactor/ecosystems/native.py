@@ -54,6 +54,9 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     else:
         need = "cc" if details.compiler in CXX or (details.source or "").startswith("cmake") else "glibc"
     installs = [p for _, run in stage_facts.runs for inst in run.installs for p in inst.names]
+    reason = common.no_gain(stage, installs)
+    if reason:
+        return reason
     extra_libs = [lib for lib in details.libraries if lib not in LIBC_LIBRARIES]
     packages: list[str] = []
     if extra_libs or installs:
