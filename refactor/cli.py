@@ -33,12 +33,15 @@ PROG = "msb-refactor"
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (``refactor.cli:main``)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _open_closed_outputs()
     try:
         code = _dispatch(args)
     except KeyboardInterrupt:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the exit into a traceback
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")  # the progress line
         error_line("interrupted; every file is either as it was or fully written", prefix=f"{PROG}: ")
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
@@ -49,11 +52,23 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+def _open_closed_outputs() -> None:
+    """Started with standard output or error closed (`1>&-`, `2>&-`),
+    Python has no stream for it: what would go there goes to /dev/null, as
+    with `> /dev/null`, and no later file takes that descriptor."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace", closefd=False))
+
+
 def error_line(text: str, prefix: str = f"{PROG}: error: ") -> None:
-    """One line on standard error (if there is one: `2>&-` closes it)."""
-    if sys.stderr is not None:
-        sys.stderr.write(f"{prefix}{text}\n")
-        sys.stderr.flush()
+    """One line on standard error."""
+    sys.stderr.write(f"{prefix}{text}\n")
+    sys.stderr.flush()
 
 
 def _dispatch(args: list[str]) -> int:
@@ -76,9 +91,8 @@ def _dispatch(args: list[str]) -> int:
 
 
 def _print(text: str) -> None:
-    if sys.stdout is not None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def run_settings(settings: dict) -> int:

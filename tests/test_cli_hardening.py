@@ -133,6 +133,22 @@ def test_standard_input_closed_or_endless(tmp_path):
     assert p.stderr.splitlines()[0] == "-: standard input: too large (over the 10 MB limit); not read"
 
 
+def test_standard_output_or_error_closed(tmp_path):
+    """What would go to a closed stream goes nowhere, as with `> /dev/null`;
+    the run and its exit code are the same (a traceback would be exit 1)."""
+    py = sys.executable
+    f = write(tmp_path / "Dockerfile", SHELL_CMD)
+    bad = write(tmp_path / "bad" / "Dockerfile", "FROM alpine\nENV\n")
+    p = run_shell(f"exec {py} -m refactor {ONLY} {f} {bad} 1>&-")
+    assert p.returncode == 123 and p.stdout == ""
+    assert p.stderr.splitlines()[-1].startswith("2 files: 1 would change, 0 unchanged, 0 skipped, 1 failed")
+    p = run_shell(f"exec {py} -m refactor {ONLY} --write {f} {bad} 2>&-")
+    assert (p.returncode, p.stderr) == (123, "")
+    assert f.read_text() == EXEC_CMD and bad.read_text() == "FROM alpine\nENV\n"
+    p = run_shell(f"exec {py} -m refactor --ignre {f} 1>&- 2>&-")
+    assert p.returncode == 2
+
+
 def test_a_symlink_loop_named_on_the_command_line(tmp_path):
     """Config discovery raised RuntimeError on it (exit 1, a traceback)."""
     loop = tmp_path / "Dockerfile"
