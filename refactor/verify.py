@@ -18,8 +18,7 @@ isolation_flags``; docs/cli.md says what this does and does not stop):
 each runs in a container of its own (``--isolation oci``: own PID, mount,
 IPC and UTS namespaces), with a network namespace of its own (``--network
 private``: the internet through NAT, the host's loopback not at all).
-Smoke runs have no network, and run as an unprivileged uid on the host (a
-user namespace), which builds cannot use here (``isolation_flags``).
+Smoke runs have no network at all.
 
 When the local base-image store made by ``scripts/make-bases.sh`` exists
 (``$MSB_ORACLE_DIR``, default ``/var/lib/msb-refactor/oracle``), buildah and
@@ -374,7 +373,8 @@ class BuildahEngine(Engine):
         the host's root: a user namespace (``--userns-uid-map``) would make
         it an unprivileged uid, but buildah 1.28 then cannot read a file a
         RUN step wrote when a later stage copies it (``COPY --from``: "host
-        ID 65534 cannot be mapped"), which every multi-stage rewrite does.
+        ID 65534 cannot be mapped"), which every multi-stage rewrite does,
+        and leaves layers that podman then cannot run with a user namespace.
         """
         isolation = "oci" if os.geteuid() == 0 else "rootless"
         return ["--isolation", isolation, "--network", "private"]
@@ -409,10 +409,9 @@ class BuildahEngine(Engine):
         return tuple(created)
 
     def run_flags(self):
+        # No user namespace here either (--uidmap): an image whose non-root
+        # user logs to /dev/stderr (nginx) then cannot open it.
         flags = ["--network", "none", "--no-healthcheck"]
-        if os.geteuid() == 0:  # the build's user namespace: root in the container is not root here
-            uid, gid = subordinate_ids("/etc/subuid"), subordinate_ids("/etc/subgid")
-            flags += ["--uidmap", f"0:{uid[0]}:{uid[1]}", "--gidmap", f"0:{gid[0]}:{gid[1]}"]
         return [*flags, "--pull=never"] if self.local_bases else flags
 
     def read_files(self, tag, in_dir, in_tar):
@@ -431,26 +430,6 @@ class BuildahEngine(Engine):
 
 
 _STEP_ID = re.compile(r"--> ([0-9a-f]{6,64})$")
-#: the host ids a container's root and users map to when no /etc/subuid entry says
-DEFAULT_SUBORDINATE = (100000, 65536)
-
-
-def subordinate_ids(path: str, user: str = "root") -> tuple[int, int]:
-    """(first id, count) of ``user``'s subordinate ids in /etc/subuid or
-    /etc/subgid (at least 65536 of them, so that every uid an image uses
-    is mapped), else DEFAULT_SUBORDINATE."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                parts = line.strip().split(":")
-                if len(parts) == 3 and parts[0] in (user, "0") and parts[1].isdigit() and parts[2].isdigit():
-                    if int(parts[2]) >= 65536:
-                        return int(parts[1]), 65536
-    except OSError:
-        pass
-    return DEFAULT_SUBORDINATE
-
-
 def pick_engine(prefer: str | None = None) -> Engine:
     """docker if a daemon answers, else buildah+podman. MSB_VERIFY_ENGINE
     (docker|buildah) or `prefer` forces one."""
