@@ -54,7 +54,8 @@ def execute(s: dict) -> int:
     mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
     opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
                    want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"],
-                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=verify_env)
+                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=verify_env,
+                   runtime=pick("runtime"), runtimes=cfg.get("runtimes"))
     from .output import Output
 
     out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)

@@ -133,9 +133,18 @@ def load_config(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         norm = key.replace("_", "-")
+        if norm == "runtimes":  # the runtime catalog's table: checked by the catalog, named by its file
+            from .catalog import CatalogError, load_catalog
+
+            try:
+                load_catalog(value, source=str(path))
+            except CatalogError as e:
+                raise ConfigError(str(e)) from None
+            out["runtimes"] = (value, str(path))
+            continue
         option = CONFIG_OPTIONS.get(norm)
         if option is None:
-            raise ConfigError(f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted(KEYS))})")
+            raise ConfigError(f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted((*KEYS, 'runtimes')))})")
         value, problem = check_config_value(option, value)
         if problem is not None:
             raise ConfigError(f"{where(path, key)}: {key} {problem}")

@@ -273,6 +273,8 @@ def refactor_text(
     build_context=None,
     buildkit_syntax: bool = False,
     keep_text: bool = True,
+    runtime: str = "distroless",
+    runtimes: tuple | None = None,
 ) -> FileResult:
     """Run ``passes`` (default: all) over ``text``; see the module docstring."""
     shown = path or "<stdin>"
@@ -307,7 +309,14 @@ def refactor_text(
         from .context import BuildContext
 
         build_context = BuildContext.for_dockerfile(path)
-    ctx = PassContext(shown, build_context, buildkit_syntax or tree.directive("syntax") is not None, unsafe_fixes)
+    ctx = PassContext(
+        shown,
+        build_context,
+        buildkit_syntax or tree.directive("syntax") is not None,
+        unsafe_fixes,
+        runtime=runtime,
+        runtimes=runtimes,
+    )
     try:
         return _run(text, tree, shown, instances, ctx, unsafe_fixes, keep_text)
     except InternalError as e:

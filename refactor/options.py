@@ -104,6 +104,9 @@ OPTIONS: tuple[Option, ...] = (
            "Allow passes to introduce BuildKit-only syntax (heredocs, RUN --mount, COPY --link) in files "
            "without a `# syntax=` line.",
            off_flags=("--no-buildkit-syntax",), config_key="buildkit-syntax", default=False),
+    Option("runtime", ("--runtime",), "value",
+           "Base kind for the runtime stage of a split: distroless (where safe, else slim), slim, alpine.",
+           choices=("distroless", "slim", "alpine"), config_key="runtime", default="distroless"),
     Option("color", ("--color",), "value", "Colour diffs: auto (on a terminal), always, never.",
            choices=("auto", "always", "never"), config_key="color", default="auto"),
     Option("verify", ("--verify",), "flag",

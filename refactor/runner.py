@@ -42,6 +42,8 @@ class Options:
     verify: bool = False  # build original and rewrite before showing or writing the change
     verify_cmd: tuple[str, ...] | None = None  # smoke command run in both images
     verify_env: tuple[tuple[str, str], ...] = ()  # environment of the smoke run
+    runtime: str = "distroless"  # --runtime: the kind of base a split's runtime stage gets
+    runtimes: tuple | None = attrs.field(default=None, eq=False)  # ([tool.msb-refactor.runtimes], its file)
 
 
 @attrs.frozen
@@ -124,7 +126,8 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
     except NotReadable as e:
         return FileResult(shown, Status.FAILED, error=f"{shown}: build context: {e}; left untouched")
     r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes, build_context=build_context,
-                      buildkit_syntax=opts.buildkit_syntax, keep_text=False)
+                      buildkit_syntax=opts.buildkit_syntax, keep_text=False, runtime=opts.runtime,
+                      runtimes=opts.runtimes)
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import unified_diff
 

@@ -13,16 +13,16 @@ class Choice:
     summary: str  # estimated sizes, with where the figures come from
 
 
-def choose_runtime(tree, stage, need: str, exec_form: bool, prefer: str = "distroless") -> Choice | str:
+def choose_runtime(ctx, stage, need: str, exec_form: bool, prefer: str | None = None) -> Choice | str:
     """The catalog's runtime base for this builder and need, or a reason.
 
-    Distroless only when it is safe: the command and HEALTHCHECK need no
-    shell (they run without one there); otherwise the slim choice, and the
-    message says why.
+    ``prefer`` (default: the user's ``--runtime``, distroless unless said)
+    is the kind asked for. Distroless only when it is safe: the command and
+    HEALTHCHECK need no shell (they run without one there); otherwise the
+    slim choice, and the message says why.
     """
-    from ..catalog import load_catalog
-
-    catalog = load_catalog()
+    catalog = ctx.catalog()
+    prefer = prefer or ctx.runtime
     builder = catalog.builder(stage.from_.image)
     why_not = None
     if prefer == "distroless" and not exec_form:
@@ -53,12 +53,10 @@ def other_copies(files, folders, choice: Choice, exclude=()) -> tuple:
     return tuple(out)
 
 
-def codename(image: str) -> str | None:
+def codename(ctx, image: str) -> str | None:
     """The distribution release the catalog gives a base (``trixie``), as the
     package table names it; None when not known."""
-    from ..catalog import load_catalog
-
-    base = load_catalog().base(image)
+    base = ctx.catalog().base(image)
     if base is None or base.release is None:
         return None
     if base.family == "alpine":
@@ -66,14 +64,13 @@ def codename(image: str) -> str | None:
     return base.release.codename
 
 
-def no_gain(stage, installs) -> str | None:
+def no_gain(ctx, stage, installs) -> str | None:
     """A reason when a split would not make the image meaningfully smaller:
     the builder is already a runtime base (no toolchain image) and the stage
     installs nothing that only builds need."""
-    from ..catalog import load_catalog
     from ..recognisers.packages import classify
 
-    catalog = load_catalog()
+    catalog = ctx.catalog()
     image = stage.from_.image
     builder = catalog.builder(image)
     base = catalog.base(image)

@@ -58,7 +58,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return "cannot tell whether the Go build needs cgo: its sources are not in the build context"
     else:
         need = "glibc"
-    choice = common.choose_runtime(tree, stage, need, stage_facts.exec_form)
+    choice = common.choose_runtime(ctx, stage, need, stage_facts.exec_form)
     if isinstance(choice, str):
         return choice
     files, reason = context_copies(tree, stage, ctx.build_context, build_only)

@@ -54,7 +54,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     else:
         need = "cc" if details.compiler in CXX or (details.source or "").startswith("cmake") else "glibc"
     installs = [p for _, run in stage_facts.runs for inst in run.installs for p in inst.names]
-    reason = common.no_gain(stage, installs)
+    reason = common.no_gain(ctx, stage, installs)
     if reason:
         return reason
     extra_libs = [lib for lib in details.libraries if lib not in LIBC_LIBRARIES]
@@ -62,10 +62,12 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if extra_libs or installs:
         from ..recognisers.packages import runtime_packages
 
-        slim = common.choose_runtime(tree, stage, need, stage_facts.exec_form, prefer="slim")
+        # a base with a package manager: slim, or Alpine when asked (--runtime alpine)
+        kind = "alpine" if ctx.runtime == "alpine" else "slim"
+        slim = common.choose_runtime(ctx, stage, need, stage_facts.exec_form, prefer=kind)
         if isinstance(slim, str):
             return slim
-        distro = common.codename(slim.image)
+        distro = common.codename(ctx, slim.image)
         if distro is None:
             return f"cannot tell which packages {slim.image} names the runtime libraries with"
         packages, unknown = runtime_packages(installs, distro)
@@ -81,13 +83,16 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     install_command = None
     if packages:  # a package manager is needed: the slim base
         choice = slim
-        install_command = (
-            "apt-get update && apt-get install -y --no-install-recommends "
-            + " ".join(packages)
-            + " && rm -rf /var/lib/apt/lists/*"
-        )
+        if common.codename(ctx, slim.image) == "alpine":
+            install_command = "apk add --no-cache " + " ".join(packages)
+        else:
+            install_command = (
+                "apt-get update && apt-get install -y --no-install-recommends "
+                + " ".join(packages)
+                + " && rm -rf /var/lib/apt/lists/*"
+            )
     else:
-        choice = common.choose_runtime(tree, stage, need, stage_facts.exec_form)
+        choice = common.choose_runtime(ctx, stage, need, stage_facts.exec_form)
         if isinstance(choice, str):
             return choice
     files, reason = context_copies(tree, stage, ctx.build_context, build_only)

@@ -49,7 +49,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     musl = art.details.musl
     if musl is None:
         return "cannot tell whether the Rust binary links glibc or musl (the builder's C library is not known)"
-    choice = common.choose_runtime(tree, stage, "static" if musl else "cc", stage_facts.exec_form)
+    choice = common.choose_runtime(ctx, stage, "static" if musl else "cc", stage_facts.exec_form)
     if isinstance(choice, str):
         return choice
     files, reason = context_copies(tree, stage, ctx.build_context, build_only)

@@ -207,6 +207,25 @@ class PassContext:
     """True when BuildKit-only syntax (heredocs, COPY --link, RUN --mount)
     may be introduced: the file has a ``# syntax=`` line or the user opted in."""
     unsafe_fixes: bool = False
+    runtime: str = "distroless"
+    """The kind of base a split's runtime stage gets (``--runtime``)."""
+    runtimes: tuple | None = attrs.field(default=None, eq=False)
+    """The user's ``[tool.msb-refactor.runtimes]`` table and its file, if any."""
+
+    def catalog(self):
+        """The runtime catalog with the user's overrides (read once per table)."""
+        from ..catalog import load_catalog
+
+        if self.runtimes is None:
+            return load_catalog()
+        table, source = self.runtimes
+        found = _CATALOGS.get(id(table))
+        if found is None or found[0] is not table:
+            found = _CATALOGS[id(table)] = (table, load_catalog(table, source=source))
+        return found[1]
+
+
+_CATALOGS: dict[int, tuple] = {}
 
 
 class Pass:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import attrs
 
 from refactor import parse
+from refactor.context import BuildContext
+from refactor.passes import PassContext
 from refactor.ecosystems.common import no_gain
 from refactor.split import DEFAULT_PATH, StageFacts, on_runtime_path, resolve_program
 
@@ -14,11 +16,12 @@ def stage_of(text: str):
     return parse(text).stages[0]
 
 
-def test_no_gain_when_the_builder_is_a_runtime_base_that_installs_no_build_tool():
-    assert "no gain" in no_gain(stage_of("FROM debian:trixie-slim\n"), ["ca-certificates"])
-    assert no_gain(stage_of("FROM debian:trixie-slim\n"), ["gcc", "libsqlite3-dev"]) is None
-    assert no_gain(stage_of("FROM golang:1.22\n"), []) is None  # a toolchain image always pays
-    assert no_gain(stage_of("FROM registry.example/own:1\n"), []) is None  # unknown: not judged
+def test_no_gain_when_the_builder_is_a_runtime_base_that_installs_no_build_tool(tmp_path):
+    ctx = PassContext("Dockerfile", BuildContext(tmp_path), False)
+    assert "no gain" in no_gain(ctx, stage_of("FROM debian:trixie-slim\n"), ["ca-certificates"])
+    assert no_gain(ctx, stage_of("FROM debian:trixie-slim\n"), ["gcc", "libsqlite3-dev"]) is None
+    assert no_gain(ctx, stage_of("FROM golang:1.22\n"), []) is None  # a toolchain image always pays
+    assert no_gain(ctx, stage_of("FROM registry.example/own:1\n"), []) is None  # unknown: not judged
 
 
 @attrs.frozen
