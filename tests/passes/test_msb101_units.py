@@ -7,8 +7,8 @@ import attrs
 
 from refactor import parse
 from refactor.context import BuildContext
-from refactor.passes import PassContext
 from refactor.ecosystems.common import no_gain
+from refactor.passes import PassContext
 from refactor.split import DEFAULT_PATH, StageFacts, on_runtime_path, resolve_program
 
 
