@@ -166,9 +166,10 @@ def test_go_duration_refuses_like_time_ParseDuration(text):
         validate.go_duration(text)
 
 
-# The real corpus files instructions.Parse refuses, and why each is right.
-# Nine more than before (the unknown instructions were refused already); all
-# nine are buildah test fixtures (buildah does not build with BuildKit).
+# The real corpus files instructions.Parse refuses, and why each is right:
+# 21, eight more than before (the 13 unknown instructions were refused
+# already); all eight are buildah test fixtures (buildah does not build with
+# BuildKit), six of them fixtures buildah itself must refuse.
 REFUSED_IN_CORPUS = {
     # buildah's own "must fail" fixtures: a string flag without "=" -> "missing a value on flag"
     "containers__buildah__tests__bud__add-chmod__Dockerfile.bad": "ADD --chmod needs a value",
