@@ -43,9 +43,10 @@ from .passes import (
     all_passes,
     run_order,
 )
+from .syntax import validate
 from .analysis.checks import stage_problems
 from .syntax.errors import DockerfileSyntaxError
-from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run, UnknownInstruction
+from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run
 from .syntax.parser import parse
 
 MAX_ROUNDS = 16
@@ -287,13 +288,9 @@ def refactor_text(
     except Exception as e:  # a parser bug must not stop a bulk run
         return FileResult(shown, Status.FAILED, error=f"{shown}: internal error in the parser: {_one_line(e)}")
 
-    unknown = next((i for i in tree.instructions if isinstance(i, UnknownInstruction)), None)
-    if unknown is not None:
-        # Kept in the tree, never dropped; but BuildKit cannot build the file,
-        # so no rewrite of it can be proved to build either.
-        return FileResult(shown, Status.FAILED, error=(
-            f"{shown}:{unknown.line}:{unknown.column}: unknown instruction {unknown.keyword!r}:"
-            " BuildKit cannot build this file; left untouched"))
+    refused = validate.check(tree, shown)  # BuildKit cannot build it: no rewrite of it can be proved to build
+    if refused is not None:
+        return FileResult(shown, Status.FAILED, error=str(refused))
 
     classes = all_passes() if passes is None else run_order(passes, strict=False)
     ignored, ignore_line = inline_ignores(tree)
