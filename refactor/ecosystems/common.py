@@ -90,3 +90,43 @@ def no_gain(ctx, stage, installs) -> str | None:
         f"no gain: {image} is already a small runtime base{size} and the stage installs no build tools;"
         " a split would not make the image smaller"
     )
+
+
+def runtime_with_packages(ctx, stage, need: str, exec_form: bool, installs, libraries=()):
+    """(choice, runtime packages, install command) for a program that links
+    what the build installed: the runtime packages of the ``-dev`` ones on a
+    base with a package manager (slim, or Alpine with ``--runtime alpine``);
+    with none to install, the usual choice. Or a reason."""
+    from ..recognisers.packages import runtime_packages
+
+    packages: list[str] = []
+    if libraries or installs:
+        kind = "alpine" if ctx.runtime == "alpine" else "slim"
+        slim = choose_runtime(ctx, stage, need, exec_form, prefer=kind)
+        if isinstance(slim, str):
+            return slim
+        distro = codename(ctx, slim.image)
+        if distro is None:
+            return f"cannot tell which packages {slim.image} names the runtime libraries with"
+        packages, unknown = runtime_packages(installs, distro)
+        if unknown:
+            return (
+                f"cannot tell what the runtime needs of {', '.join(unknown)}; the runtime package of a -dev"
+                " package or a tool the app may call is not in the package table"
+            )
+        if libraries and not packages:
+            return (
+                f"the program links {', '.join('-l' + lib for lib in libraries)}, and no installed package provides it"
+            )
+    if not packages:
+        choice = choose_runtime(ctx, stage, need, exec_form)
+        return choice if isinstance(choice, str) else (choice, [], None)
+    if distro == "alpine":
+        command = "apk add --no-cache " + " ".join(packages)
+    else:
+        command = (
+            "apt-get update && apt-get install -y --no-install-recommends "
+            + " ".join(packages)
+            + " && rm -rf /var/lib/apt/lists/*"
+        )
+    return slim, packages, command

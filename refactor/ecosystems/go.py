@@ -58,9 +58,18 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return "cannot tell whether the Go build needs cgo: its sources are not in the build context"
     else:
         need = "glibc"
-    choice = common.choose_runtime(ctx, stage, need, stage_facts.exec_form)
-    if isinstance(choice, str):
-        return choice
+    packages: list[str] = []
+    install_command = None
+    if need == "glibc":  # cgo: the C libraries the build installed come along as runtime packages
+        installs = [p for _, run in stage_facts.runs for inst in run.installs for p in inst.names]
+        runtime = common.runtime_with_packages(ctx, stage, need, stage_facts.exec_form, installs)
+        if isinstance(runtime, str):
+            return runtime
+        choice, packages, install_command = runtime
+    else:
+        choice = common.choose_runtime(ctx, stage, need, stage_facts.exec_form)
+        if isinstance(choice, str):
+            return choice
     files, reason = context_copies(tree, stage, ctx.build_context, build_only)
     if reason:
         return reason
@@ -72,6 +81,8 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         copies=copies,
         builder_env=builder_env,
         build_step=build_step,
+        runtime_packages=tuple(packages),
+        install_command=install_command,
         user=choice.user,
         summary=choice.summary,
     )

@@ -58,43 +58,10 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if reason:
         return reason
     extra_libs = [lib for lib in details.libraries if lib not in LIBC_LIBRARIES]
-    packages: list[str] = []
-    if extra_libs or installs:
-        from ..recognisers.packages import runtime_packages
-
-        # a base with a package manager: slim, or Alpine when asked (--runtime alpine)
-        kind = "alpine" if ctx.runtime == "alpine" else "slim"
-        slim = common.choose_runtime(ctx, stage, need, stage_facts.exec_form, prefer=kind)
-        if isinstance(slim, str):
-            return slim
-        distro = common.codename(ctx, slim.image)
-        if distro is None:
-            return f"cannot tell which packages {slim.image} names the runtime libraries with"
-        packages, unknown = runtime_packages(installs, distro)
-        if unknown:
-            return (
-                f"cannot tell what the runtime needs of {', '.join(unknown)}; the runtime package of a -dev"
-                " package or a tool the app may call is not in the package table"
-            )
-        if extra_libs and not packages:
-            return (
-                f"the program links {', '.join('-l' + lib for lib in extra_libs)}, and no installed package provides it"
-            )
-    install_command = None
-    if packages:  # a package manager is needed: the slim base
-        choice = slim
-        if common.codename(ctx, slim.image) == "alpine":
-            install_command = "apk add --no-cache " + " ".join(packages)
-        else:
-            install_command = (
-                "apt-get update && apt-get install -y --no-install-recommends "
-                + " ".join(packages)
-                + " && rm -rf /var/lib/apt/lists/*"
-            )
-    else:
-        choice = common.choose_runtime(ctx, stage, need, stage_facts.exec_form)
-        if isinstance(choice, str):
-            return choice
+    runtime = common.runtime_with_packages(ctx, stage, need, stage_facts.exec_form, installs, extra_libs)
+    if isinstance(runtime, str):
+        return runtime
+    choice, packages, install_command = runtime
     files, reason = context_copies(tree, stage, ctx.build_context, build_only)
     if reason:
         return reason

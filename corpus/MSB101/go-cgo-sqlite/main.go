@@ -1,0 +1,7 @@
+package main
+
+// #cgo LDFLAGS: -lsqlite3
+// #include <sqlite3.h>
+import "C"
+
+func main() {}
