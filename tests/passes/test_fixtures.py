@@ -85,7 +85,7 @@ def test_every_part_of_the_outcome_is_compared(tmp_path):
     for old, new in [
         ("MSB001:2:unsafe", "MSB001:3:unsafe"),
         ("[unsafe: CMD at line 3", "[unsafe: CMD at line 4"),
-        ("MSB001:3:CMD left", "MSB001:3:ENTRYPOINT left"),
+        ("notes = []", 'notes = ["MSB001:3:CMD left in shell form"]'),
         ("unsafe-available = 0", "unsafe-available = 1"),
         ('status = "changed"', 'status = "unchanged"'),
     ]:

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from refactor.engine import Status, refactor_text
@@ -30,6 +30,9 @@ def commands(draw):
     nl = draw(st.sampled_from(["\n", "\r\n"]))
     keyword = draw(st.sampled_from(["CMD", "cmd", "Cmd", "ENTRYPOINT"]))
     tokens = draw(st.lists(TOKEN, min_size=1, max_size=6))
+    # A first word like `--flag=on` is a flag to BuildKit, which refuses it on
+    # CMD and ENTRYPOINT: such a file fails before any pass (refactor/syntax/validate.py).
+    assume(not tokens[0].startswith("--"))
     if draw(st.booleans()):
         tokens = ["exec"] + tokens
     cuts = sorted(set(draw(st.lists(st.integers(1, max(1, len(tokens) - 1)), max_size=3)))) if len(tokens) > 1 else []
