@@ -52,10 +52,20 @@ def execute(s: dict) -> int:
     verify_cmd, verify_env = verify_settings(s)
 
     mode = Mode.WRITE if s["write"] else Mode.CHECK if s["check"] else Mode.DIFF
-    opts = Options(mode=mode, fmt=fmt, unsafe_fixes=unsafe_fixes, context=context, buildkit_syntax=buildkit_syntax,
-                   want_diff=(mode is Mode.DIFF or fmt == "json"), stdin_filename=s["stdin_filename"],
-                   verify=bool(s["verify"]), verify_cmd=verify_cmd, verify_env=verify_env,
-                   runtime=pick("runtime"), runtimes=cfg.get("runtimes"))
+    opts = Options(
+        mode=mode,
+        fmt=fmt,
+        unsafe_fixes=unsafe_fixes,
+        context=context,
+        buildkit_syntax=buildkit_syntax,
+        want_diff=(mode is Mode.DIFF or fmt == "json"),
+        stdin_filename=s["stdin_filename"],
+        verify=bool(s["verify"]),
+        verify_cmd=verify_cmd,
+        verify_env=verify_env,
+        runtime=pick("runtime"),
+        runtimes=cfg.get("runtimes"),
+    )
     from .output import Output
 
     out = Output(opts, quiet=s["quiet"], verbose=s["verbose"], color=color)
@@ -128,8 +138,10 @@ def check_config_settings(cfg: dict, cfg_path, context_given: bool = False) -> N
         root = repository_root(cfg_path)
         real = os.path.realpath(context)
         if real != str(root) and not real.startswith(str(root) + os.sep):
-            raise UsageError(f"{where(cfg_path, 'context')}: context {real} is outside the repository ({root});"
-                             " give it with --context to use it")
+            raise UsageError(
+                f"{where(cfg_path, 'context')}: context {real} is outside the repository ({root});"
+                " give it with --context to use it"
+            )
 
 
 def verify_settings(s: dict) -> tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]:
@@ -166,7 +178,7 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     reported = [0]
 
     def report_skipped():
-        for sk in skipped[reported[0]:]:
+        for sk in skipped[reported[0] :]:
             if sk.failed:  # unreadable: nothing below it was checked, which the user must know
                 record(FileResult(sk.path, Status.FAILED, error=f"{sk.path}: {sk.reason}; nothing in it was checked"))
             else:

@@ -229,9 +229,11 @@ def _apply(s: dict, raw: dict, wants: list, name: str, option: Option | None, ac
 # -- help ----------------------------------------------------------------------------
 
 SUMMARY = "Rewrite Dockerfiles: a dry-run diff by default, --write to apply, --check for CI."
-EPILOG = ("Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
-          "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
-          "1 --check found changes, 2 usage error, 123 a file failed, 130 interrupted.")
+EPILOG = (
+    "Other commands: `msb-refactor rules`, `msb-refactor explain CODE`, "
+    "`msb-refactor parse FILE... --json`. Exit codes: 0 ok (a dry run showing diffs too), "
+    "1 --check found changes, 2 usage error, 123 a file failed, 130 interrupted."
+)
 
 
 def main_help() -> str:
@@ -253,6 +255,7 @@ def _help_page(usage: str, summary: str, sections, epilog: str = "") -> str:
     import textwrap
 
     width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100)) - 2
+
     def fill(text: str) -> str:
         return textwrap.fill(text, width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
 
@@ -279,12 +282,19 @@ def _help_page(usage: str, summary: str, sections, epilog: str = "") -> str:
 #: name -> (usage, summary, arguments (name, help, how many: "1" or "+"), takes --json)
 SUBCOMMAND_SPECS = {
     "rules": ("rules [--json]", "List every pass: code, name and what it does.", None, True),
-    "explain": ("explain CODE", "Print one pass's documentation.", ("CODE", "A pass code (MSB001) or name.", "1"),
-                False),
-    "parse": ("parse FILE... [--json]",
-              "Print each file's instructions as BuildKit's parser reports them. A file that does not parse gets "
-              "an error entry (JSON) or `path:line:col: message` and a caret on stderr; the exit code is then 123.",
-              ("FILE...", "Dockerfiles to read; `-` for standard input.", "+"), True),
+    "explain": (
+        "explain CODE",
+        "Print one pass's documentation.",
+        ("CODE", "A pass code (MSB001) or name.", "1"),
+        False,
+    ),
+    "parse": (
+        "parse FILE... [--json]",
+        "Print each file's instructions as BuildKit's parser reports them. A file that does not parse gets "
+        "an error entry (JSON) or `path:line:col: message` and a caret on stderr; the exit code is then 123.",
+        ("FILE...", "Dockerfiles to read; `-` for standard input.", "+"),
+        True,
+    ),
 }
 
 
@@ -301,7 +311,8 @@ def run_subcommand(name: str, args: list[str]) -> int:
         elif a in HELP_FLAGS:
             rows = [(argument[0], argument[1])] if argument else []
             options = ([("--json", "Print JSON.")] if takes_json else []) + [
-                (", ".join(HELP_FLAGS), "Show this message and exit.")]
+                (", ".join(HELP_FLAGS), "Show this message and exit.")
+            ]
             sections = ([("Arguments", rows)] if rows else []) + [("Options", options)]
             _print(_help_page(f"{PROG} {usage}", summary, sections))
             return EXIT_OK
@@ -329,8 +340,7 @@ def list_rules(as_json: bool) -> int:
 
     passes = all_passes()
     if as_json:
-        _print(json.dumps([{"code": c.code, "name": c.name, "summary": c.summary()} for c in passes], indent=2)
-               + "\n")
+        _print(json.dumps([{"code": c.code, "name": c.name, "summary": c.summary()} for c in passes], indent=2) + "\n")
         return EXIT_OK
     width = max(len(c.name) for c in passes) if passes else 4
     _print("".join(f"{c.code}  {c.name:<{width}}  {c.summary()}\n" for c in passes))
@@ -395,9 +405,11 @@ def parse_files(files: list[str], as_json: bool) -> int:
             for c in entry["commands"]:
                 form = "json" if c["json"] else "shell"
                 flags = " ".join(c["flags"])
-                sys.stdout.write(f"  {c['start_line']}-{c['end_line']} {c['cmd'].upper()}"
-                                 f"{' ' + c['sub_cmd'].upper() if c['sub_cmd'] else ''} ({form})"
-                                 f"{' ' + flags if flags else ''} {json.dumps(c['value'])}\n")
+                sys.stdout.write(
+                    f"  {c['start_line']}-{c['end_line']} {c['cmd'].upper()}"
+                    f"{' ' + c['sub_cmd'].upper() if c['sub_cmd'] else ''} ({form})"
+                    f"{' ' + flags if flags else ''} {json.dumps(c['value'])}\n"
+                )
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -144,7 +144,9 @@ def load_config(path: Path) -> dict[str, Any]:
             continue
         option = CONFIG_OPTIONS.get(norm)
         if option is None:
-            raise ConfigError(f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted((*KEYS, 'runtimes')))})")
+            raise ConfigError(
+                f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted((*KEYS, 'runtimes')))})"
+            )
         value, problem = check_config_value(option, value)
         if problem is not None:
             raise ConfigError(f"{where(path, key)}: {key} {problem}")

@@ -59,7 +59,7 @@ class DockerIgnore:
             self.patterns.append((_compile(line), negate))
 
     @classmethod
-    def read(cls, path: Path) -> "DockerIgnore":
+    def read(cls, path: Path) -> DockerIgnore:
         """The rules in ``path``. A file that is there but is not a regular
         file, or is over SMALL_FILE_LIMIT, raises NotReadable (naming it):
         guessing its rules could make a pass wrong. One that cannot be
@@ -145,7 +145,7 @@ class BuildContext:
     Creating one touches nothing on disk; the first question does.
     """
 
-    def __init__(self, root: "str | os.PathLike[str]", ignore: "DockerIgnore | str | tuple[str, ...] | None" = None):
+    def __init__(self, root: str | os.PathLike[str], ignore: DockerIgnore | str | tuple[str, ...] | None = None):
         self._root = os.fspath(root)
         self._ignore_source = ignore if ignore is not None else os.path.join(self._root, ".dockerignore")
         self._listing: dict[str, tuple[set[str], set[str]] | None] = {}
@@ -166,8 +166,9 @@ class BuildContext:
         return src
 
     @classmethod
-    def for_dockerfile(cls, dockerfile: "str | os.PathLike[str] | None", context: "str | os.PathLike[str] | None" = None
-                       ) -> "BuildContext":
+    def for_dockerfile(
+        cls, dockerfile: str | os.PathLike[str] | None, context: str | os.PathLike[str] | None = None
+    ) -> BuildContext:
         """The context BuildKit would use for this Dockerfile: ``context`` or
         the Dockerfile's directory, with ``<name>.dockerignore`` beside the
         Dockerfile taking precedence over ``.dockerignore`` at the root."""

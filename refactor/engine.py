@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import attrs
 
+from .analysis.checks import stage_problems
 from .passes import (
     AFTER,
     BEFORE,
@@ -44,7 +45,6 @@ from .passes import (
     run_order,
 )
 from .syntax import validate
-from .analysis.checks import stage_problems
 from .syntax.errors import DockerfileSyntaxError
 from .syntax.nodes import Add, BlankLine, Comment, Copy, Dockerfile, Instruction, Run
 from .syntax.parser import parse
@@ -95,20 +95,41 @@ class FileResult:
     def __reduce__(self):
         # Results cross from worker processes in bulk: plain tuples pickle
         # several times faster than attrs instances and enum members.
-        return (_rebuild_result, (
-            self.path, self.status.value,
-            tuple((c.code, c.line, c.message, c.applicability, c.reason) for c in self.changes),
-            tuple((n.code, n.line, n.message) for n in self.notes),
-            self.reason, self.error, self.source, self.output, self.unsafe_available, self.written, self.diff,
-        ))
+        return (
+            _rebuild_result,
+            (
+                self.path,
+                self.status.value,
+                tuple((c.code, c.line, c.message, c.applicability, c.reason) for c in self.changes),
+                tuple((n.code, n.line, n.message) for n in self.notes),
+                self.reason,
+                self.error,
+                self.source,
+                self.output,
+                self.unsafe_available,
+                self.written,
+                self.diff,
+            ),
+        )
 
 
 _STATUS = {s.value: s for s in Status}
 
 
 def _rebuild_result(path, status, changes, notes, reason, error, source, output, unsafe_available, written, diff):
-    return FileResult(path, _STATUS[status], tuple(Change(*c) for c in changes), tuple(Note(*n) for n in notes),
-                      reason, error, source, output, unsafe_available, written, diff)
+    return FileResult(
+        path,
+        _STATUS[status],
+        tuple(Change(*c) for c in changes),
+        tuple(Note(*n) for n in notes),
+        reason,
+        error,
+        source,
+        output,
+        unsafe_available,
+        written,
+        diff,
+    )
 
 
 class InternalError(Exception):
@@ -188,8 +209,10 @@ def _apply(tree: Dockerfile, edits: Sequence[Edit], code: str) -> tuple[Dockerfi
 
     def claim(node, edit: Edit) -> None:
         if id(node) in claimed:
-            raise InternalError(f"{code} proposed overlapping edits: line {claimed[id(node)]} and line {edit.line}"
-                                f" both change line {node.line}")
+            raise InternalError(
+                f"{code} proposed overlapping edits: line {claimed[id(node)]} and line {edit.line}"
+                f" both change line {node.line}"
+            )
         claimed[id(node)] = edit.line
         replaced.setdefault(id(node), ())
 
@@ -209,7 +232,8 @@ def _apply(tree: Dockerfile, edits: Sequence[Edit], code: str) -> tuple[Dockerfi
                 for n in new:
                     if not isinstance(n, _BODY_TYPES):
                         raise InternalError(
-                            f"{code} proposed a replacement that is not a body node: {type(n).__name__}")
+                            f"{code} proposed a replacement that is not a body node: {type(n).__name__}"
+                        )
                     origin.setdefault(id(n), node.line)
                 replaced[id(node)] = tuple(new)
             elif kind == REMOVE:
@@ -297,9 +321,12 @@ def refactor_text(
     if ignored is not None:
         kept = [c for c in classes if not any(_matches(c, code) for code in ignored)]
         if not kept:
-            return FileResult(shown, Status.SKIPPED,
-                              reason=f"switched off by `# msb-refactor: ignore` at line {ignore_line}",
-                              source=text if keep_text else None)
+            return FileResult(
+                shown,
+                Status.SKIPPED,
+                reason=f"switched off by `# msb-refactor: ignore` at line {ignore_line}",
+                source=text if keep_text else None,
+            )
         classes = kept
     instances = [c() for c in classes]
     if build_context is None:  # BuildKit's default: the Dockerfile's directory (nothing is read until asked)
@@ -360,15 +387,18 @@ def _check(p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, ori
         if new_features:
             raise InternalError(
                 f"{p.code} introduced BuildKit-only syntax ({', '.join(sorted(new_features))}) in a file without"
-                " a `# syntax=` line")
+                " a `# syntax=` line"
+            )
     introduced = stage_problems(reparsed) - stage_problems(before)
     if introduced:
         raise InternalError(f"{p.code} broke what BuildKit needs of the stages: {sorted(introduced)[0]}")
     old, new = _image_settings(before), _image_settings(reparsed)
     changed = [k for k in IMAGE_CONTRACT if old[k] != new[k] and k not in p.changes_image]
     if changed:
-        raise InternalError(f"{p.code} changed the final image's {', '.join(s.upper() for s in changed)}"
-                            " without declaring it (Pass.changes_image)")
+        raise InternalError(
+            f"{p.code} changed the final image's {', '.join(s.upper() for s in changed)}"
+            " without declaring it (Pass.changes_image)"
+        )
     return reparsed
 
 
@@ -404,8 +434,10 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             if not ok:
                 continue
             built, origin = _apply(tree, ok, p.code)
-            changes.extend(Change(p.code, to_input(_edit_line(e)), e.message, e.applicability.label,
-                                  e.applicability.reason) for e in ok)
+            changes.extend(
+                Change(p.code, to_input(_edit_line(e)), e.message, e.applicability.label, e.applicability.reason)
+                for e in ok
+            )
             line_map = _line_map(built, origin, to_input)  # from here on, lines of the new text
             tree = _check(p, tree, built, ctx, original)
             progressed = True
@@ -414,21 +446,43 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
     else:
         last = changes[-1]
         raise InternalError(
-            f"passes did not converge after {MAX_ROUNDS} rounds ({last.code} keeps changing line {last.line})")
+            f"passes did not converge after {MAX_ROUNDS} rounds ({last.code} keeps changing line {last.line})"
+        )
 
     decline_notes = tuple(Note(code, 0, f"declined: {reason}") for code, reason in declined.items())
     if not changes:
         if declined and len(declined) == len(passes):
-            return FileResult(shown, Status.SKIPPED, reason="; ".join(f"{c}: {r}" for c, r in declined.items()),
-                              source=text if keep_text else None)
-        return FileResult(shown, Status.UNCHANGED, notes=tuple(notes) + decline_notes, unsafe_available=unsafe_left,
-                          source=text if keep_text else None)
+            return FileResult(
+                shown,
+                Status.SKIPPED,
+                reason="; ".join(f"{c}: {r}" for c, r in declined.items()),
+                source=text if keep_text else None,
+            )
+        return FileResult(
+            shown,
+            Status.UNCHANGED,
+            notes=tuple(notes) + decline_notes,
+            unsafe_available=unsafe_left,
+            source=text if keep_text else None,
+        )
     new_text = tree.code
     if new_text == text:
-        return FileResult(shown, Status.UNCHANGED, notes=tuple(notes) + decline_notes, unsafe_available=unsafe_left,
-                          source=text if keep_text else None)
-    return FileResult(shown, Status.CHANGED, changes=tuple(changes), notes=tuple(notes) + decline_notes,
-                      source=text, output=new_text, unsafe_available=unsafe_left)
+        return FileResult(
+            shown,
+            Status.UNCHANGED,
+            notes=tuple(notes) + decline_notes,
+            unsafe_available=unsafe_left,
+            source=text if keep_text else None,
+        )
+    return FileResult(
+        shown,
+        Status.CHANGED,
+        changes=tuple(changes),
+        notes=tuple(notes) + decline_notes,
+        source=text,
+        output=new_text,
+        unsafe_available=unsafe_left,
+    )
 
 
 def _edit_line(e: Edit) -> int:

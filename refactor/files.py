@@ -28,8 +28,13 @@ class NotReadable(OSError):
     limit. ``str()`` is the reason, without the path."""
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 
 def _kind(mode: int) -> str:
@@ -140,15 +145,16 @@ def write_atomic(path: str, text: str) -> None:
         raise WriteError(f"{path}: file is read-only; not written")
     effective = os.access in os.supports_effective_ids
     if not os.access(real, os.W_OK, effective_ids=effective):
-        raise WriteError(f"{path}: you may not write this file (owner {_user(st.st_uid)}, group "
-                         f"{_group(st.st_gid)}, mode {stat.S_IMODE(st.st_mode):04o}); not written")
+        raise WriteError(
+            f"{path}: you may not write this file (owner {_user(st.st_uid)}, group "
+            f"{_group(st.st_gid)}, mode {stat.S_IMODE(st.st_mode):04o}); not written"
+        )
     import tempfile
 
     directory = os.path.dirname(real) or "."
     with interrupts_held():
         try:
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(real) + ".",
-                                       suffix=".msb-tmp")
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(real) + ".", suffix=".msb-tmp")
         except OSError as e:
             raise WriteError(f"{path}: cannot write in {directory}: {e.strerror}") from None
         try:
@@ -243,8 +249,9 @@ def unified_diff(a: str, b: str, path: str) -> str:
     import difflib
 
     out = []
-    for line in difflib.unified_diff(split_lines(a), split_lines(b), f"{path}\t(original)", f"{path}\t(refactored)",
-                                     n=3):
+    for line in difflib.unified_diff(
+        split_lines(a), split_lines(b), f"{path}\t(original)", f"{path}\t(refactored)", n=3
+    ):
         if line.startswith(("---", "+++")):
             out.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
@@ -261,7 +268,7 @@ def colour_diff(diff: str) -> str:
     out = []
     for line in split_lines(diff):
         body = line.rstrip("\r\n")
-        end = line[len(body):]
+        end = line[len(body) :]
         if line.startswith(("---", "+++")):
             out.append(f"{BOLD}{body}{RESET}{end}")
         elif line.startswith("@@"):

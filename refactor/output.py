@@ -110,8 +110,12 @@ class Output:
         self.stdout.flush()
         if self.quiet:
             return
-        parts = [f"{summary['changed']} {'would change' if summary['mode'] != 'write' else 'changed'}",
-                 f"{summary['unchanged']} unchanged", f"{summary['skipped']} skipped", f"{summary['failed']} failed"]
+        parts = [
+            f"{summary['changed']} {'would change' if summary['mode'] != 'write' else 'changed'}",
+            f"{summary['unchanged']} unchanged",
+            f"{summary['skipped']} skipped",
+            f"{summary['failed']} failed",
+        ]
         files = summary["files"]
         line = f"{files} file{'s' if files != 1 else ''}: {', '.join(parts)} in {summary['elapsed_seconds']:.2f}s"
         if summary["unsafe_fixes_available"] and not self.opts.unsafe_fixes:

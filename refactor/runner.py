@@ -17,7 +17,7 @@ import enum
 import itertools
 import os
 import sys
-from typing import Callable, Iterable, Iterator, Union
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -63,7 +63,7 @@ class Input:
     unreadable: str | None = None  # standard input only: why it could not be read
 
     @classmethod
-    def stdin(cls, stdin_filename: str | None) -> "Input":
+    def stdin(cls, stdin_filename: str | None) -> Input:
         """Read standard input now (at most DOCKERFILE_LIMIT bytes);
         ``--stdin-filename`` names it (default: ``-``, with the current
         directory as its build context)."""
@@ -78,7 +78,9 @@ class Input:
         except NotReadable as e:
             return cls(name, dockerfile, b"", unreadable=f"standard input: {e}")
         except (OSError, ValueError) as e:  # ValueError: a closed stream object
-            return cls(name, dockerfile, b"", unreadable=f"cannot read standard input: {getattr(e, 'strerror', None) or e}")
+            return cls(
+                name, dockerfile, b"", unreadable=f"cannot read standard input: {getattr(e, 'strerror', None) or e}"
+            )
 
     @property
     def is_stdin(self) -> bool:
@@ -100,7 +102,7 @@ class Input:
 
 
 #: what run_files takes: a file's path (cheap to send to a worker) or an Input
-Item = Union[str, Input]
+Item = str | Input
 
 
 def as_input(item: Item) -> Input:
@@ -125,9 +127,17 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
         build_context.ignore  # noqa: B018 - read now: a .dockerignore that cannot be read fails the file, named
     except NotReadable as e:
         return FileResult(shown, Status.FAILED, error=f"{shown}: build context: {e}; left untouched")
-    r = refactor_text(text, shown, passes, unsafe_fixes=opts.unsafe_fixes, build_context=build_context,
-                      buildkit_syntax=opts.buildkit_syntax, keep_text=False, runtime=opts.runtime,
-                      runtimes=opts.runtimes)
+    r = refactor_text(
+        text,
+        shown,
+        passes,
+        unsafe_fixes=opts.unsafe_fixes,
+        build_context=build_context,
+        buildkit_syntax=opts.buildkit_syntax,
+        keep_text=False,
+        runtime=opts.runtime,
+        runtimes=opts.runtimes,
+    )
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import unified_diff
 
@@ -202,13 +212,18 @@ def verify_change(inp: Input, r: FileResult, opts: Options) -> FileResult:
 
     context = Path(opts.context or os.path.dirname(os.path.abspath(inp.dockerfile)))
     try:
-        report = verify(Path(inp.dockerfile), r.output, context,
-                        smoke_cmd=list(opts.verify_cmd) if opts.verify_cmd is not None else None,
-                        smoke_env=dict(opts.verify_env) or None,
-                        original_text=decode(inp.data) if inp.is_stdin else None)
+        report = verify(
+            Path(inp.dockerfile),
+            r.output,
+            context,
+            smoke_cmd=list(opts.verify_cmd) if opts.verify_cmd is not None else None,
+            smoke_env=dict(opts.verify_env) or None,
+            original_text=decode(inp.data) if inp.is_stdin else None,
+        )
     except EngineUnavailable as e:
-        return attrs.evolve(r, status=Status.FAILED, source=None, output=None,
-                            error=f"{r.path}: cannot verify: {e}; not written")
+        return attrs.evolve(
+            r, status=Status.FAILED, source=None, output=None, error=f"{r.path}: cannot verify: {e}; not written"
+        )
     summary = report.summary()
     if not report.ok:
         if not report.original.built:  # not the rewrite's fault: nothing could be compared
@@ -217,8 +232,14 @@ def verify_change(inp: Input, r: FileResult, opts: Options) -> FileResult:
             why = "the rewrite does not build"
         else:
             why = "the smoke command's output differs between the original and the rewrite"
-        return attrs.evolve(r, status=Status.FAILED, source=None, output=None, verification=summary,
-                            error=f"{r.path}: verification failed: {why}; not written")
+        return attrs.evolve(
+            r,
+            status=Status.FAILED,
+            source=None,
+            output=None,
+            verification=summary,
+            error=f"{r.path}: verification failed: {why}; not written",
+        )
     return attrs.evolve(r, verification=summary)
 
 
@@ -266,8 +287,7 @@ def _init(opts: Options, passes) -> None:
     _WORKER = (opts, passes)
 
 
-def run_files(items: Iterable[Item], opts: Options, passes, jobs: int,
-              on_result: Callable[[FileResult], None]) -> None:
+def run_files(items: Iterable[Item], opts: Options, passes, jobs: int, on_result: Callable[[FileResult], None]) -> None:
     """Process ``items`` (paths or Inputs, any iterable, consumed lazily) in
     order and hand each settled result to ``on_result``. Fewer than
     PARALLEL_MIN_FILES items, or one job, run in this process."""
@@ -320,12 +340,14 @@ def _executor(opts: Options, passes, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_init,
-                               initargs=(opts, passes))
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context(method), initializer=_init, initargs=(opts, passes)
+    )
 
 
-def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
-                  on_result: Callable[[FileResult], None]) -> None:
+def _run_parallel(
+    paths: Iterator[Item], opts: Options, passes, jobs: int, on_result: Callable[[FileResult], None]
+) -> None:
     """Chunks of paths to worker processes, a few in flight per worker,
     results handed on in order. If a worker process dies (a crash no
     ``except`` can catch), its files are retried one by one in fresh
@@ -337,11 +359,13 @@ def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
     chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
     pending: deque = deque()  # (paths, future)
     ex = _executor(opts, passes, jobs)
+
     def deliver(item: Item, r: FileResult) -> None:
         # Settled here, in the parent, with the input it came from.
         on_result(settle(as_input(item), r, opts) if needs_settling(opts) else r)
 
     try:
+
         def fill() -> None:
             while len(pending) < jobs * 4:
                 chunk = next(chunks, None)
@@ -364,7 +388,7 @@ def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
                 for c, f in [(chunk, fut)] + later:
                     done = f.done() and not f.cancelled() and f.exception() is None
                     if done:
-                        for p, r in zip(c, f.result()):
+                        for p, r in zip(c, f.result(), strict=False):
                             deliver(p, r)
                         continue
                     for p in c:
@@ -375,7 +399,7 @@ def _run_parallel(paths: Iterator[Item], opts: Options, passes, jobs: int,
                             ex = _executor(opts, passes, jobs)
                 fill()
                 continue
-            for p, r in zip(chunk, results):
+            for p, r in zip(chunk, results, strict=False):
                 deliver(p, r)
             fill()
     except KeyboardInterrupt:
@@ -420,8 +444,9 @@ def _one_alone(ex, item: Item) -> tuple[FileResult, bool]:
         return _submit(ex, [item]).result()[0], False
     except BrokenProcessPool:
         name = as_input(item).name
-        return FileResult(name, Status.FAILED,
-                          error=f"{name}: internal error: the worker process died while processing this file"), True
+        return FileResult(
+            name, Status.FAILED, error=f"{name}: internal error: the worker process died while processing this file"
+        ), True
 
 
 # Paths per task sent to a worker: large enough that messaging is cheap,

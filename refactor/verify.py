@@ -41,8 +41,9 @@ import subprocess
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Callable, Mapping, Sequence, TypeVar
+from typing import IO, TypeVar
 
 import attrs
 
@@ -202,8 +203,9 @@ class Engine:
         self.env = dict(os.environ)
 
     # -- overridden
-    def build_argv(self, dockerfile: Path, context: Path, tag: str, no_cache: bool,
-                   build_args: Mapping[str, str]) -> list[str]:
+    def build_argv(
+        self, dockerfile: Path, context: Path, tag: str, no_cache: bool, build_args: Mapping[str, str]
+    ) -> list[str]:
         raise NotImplementedError
 
     #: the docker-compatible CLI: run, create, export, image inspect, rmi
@@ -214,11 +216,18 @@ class Engine:
 
     # -- shared
     def _run(self, argv: Sequence[str], timeout: float | None = None, **kw) -> subprocess.CompletedProcess:
-        return subprocess.run(list(argv), env=self.env, capture_output=True, text=True,
-                              timeout=timeout, **kw)
+        return subprocess.run(list(argv), env=self.env, capture_output=True, text=True, timeout=timeout, **kw)
 
-    def build(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool = False,
-              build_args: Mapping[str, str] | None = None, timeout: float = 1800) -> BuildResult:
+    def build(
+        self,
+        dockerfile: Path,
+        context: Path,
+        tag: str,
+        *,
+        no_cache: bool = False,
+        build_args: Mapping[str, str] | None = None,
+        timeout: float = 1800,
+    ) -> BuildResult:
         argv = self.build_argv(dockerfile, context, tag, no_cache, build_args or {})
         t0 = time.monotonic()
         with tempfile.TemporaryFile("w+") as out:
@@ -251,8 +260,9 @@ class Engine:
         data = json.loads(p.stdout)
         return data[0] if isinstance(data, list) else data
 
-    def run(self, tag: str, argv: Sequence[str] = (), env: Mapping[str, str] | None = None,
-            timeout: float = 120) -> SmokeResult:
+    def run(
+        self, tag: str, argv: Sequence[str] = (), env: Mapping[str, str] | None = None, timeout: float = 120
+    ) -> SmokeResult:
         name = f"msb-verify-{os.getpid()}-{time.monotonic_ns()}"
         cmd = [self.cli, "run", "--rm", "--name", name, *self.run_flags()]
         for k, v in (env or {}).items():
@@ -286,8 +296,9 @@ class Engine:
             raise RuntimeError(f"create {tag}: {p.stderr.strip()}")
         cid = p.stdout.strip().splitlines()[-1]
         try:
-            with subprocess.Popen([self.cli, "export", cid], env=self.env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL) as proc:
+            with subprocess.Popen(
+                [self.cli, "export", cid], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            ) as proc:
                 assert proc.stdout is not None
                 result = fn(proc.stdout)
                 proc.stdout.read()  # drain so export exits cleanly
@@ -382,8 +393,19 @@ class BuildahEngine(Engine):
     def build_argv(self, dockerfile, context, tag, no_cache, build_args):
         # --force-rm: a failed build must not leave its working container
         # (and its overlay mount) behind
-        argv = ["buildah", "bud", *self.isolation_flags(), "--format", "docker", "--layers",
-                "--force-rm", "-f", str(dockerfile), "-t", tag]
+        argv = [
+            "buildah",
+            "bud",
+            *self.isolation_flags(),
+            "--format",
+            "docker",
+            "--layers",
+            "--force-rm",
+            "-f",
+            str(dockerfile),
+            "-t",
+            tag,
+        ]
         if self.local_bases:
             argv.append("--pull=never")
         if no_cache:
@@ -430,6 +452,8 @@ class BuildahEngine(Engine):
 
 
 _STEP_ID = re.compile(r"--> ([0-9a-f]{6,64})$")
+
+
 def pick_engine(prefer: str | None = None) -> Engine:
     """docker if a daemon answers, else buildah+podman. MSB_VERIFY_ENGINE
     (docker|buildah) or `prefer` forces one."""
@@ -472,9 +496,16 @@ def passwd_in_dir(root: Path) -> str | None:
         return None
 
 
-def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
-             smoke_cmd: Sequence[str] | None, smoke_env: Mapping[str, str] | None,
-             run_timeout: float) -> ImageReport:
+def describe(
+    engine: Engine,
+    label: str,
+    tag: str,
+    build: BuildResult,
+    *,
+    smoke_cmd: Sequence[str] | None,
+    smoke_env: Mapping[str, str] | None,
+    run_timeout: float,
+) -> ImageReport:
     if not build.ok:
         return ImageReport(label=label, tag=tag, build=build)
     info = engine.inspect(tag)
@@ -487,7 +518,11 @@ def describe(engine: Engine, label: str, tag: str, build: BuildResult, *,
         smoke = engine.run(tag, smoke_cmd or (), smoke_env, timeout=run_timeout)
     ep, cmd = cfg.get("Entrypoint"), cfg.get("Cmd")
     return ImageReport(
-        label=label, tag=tag, build=build, size=info.get("Size"), user=user,
+        label=label,
+        tag=tag,
+        build=build,
+        size=info.get("Size"),
+        user=user,
         uid=resolve_uid(user, passwd),
         entrypoint=tuple(ep) if ep is not None else None,
         cmd=tuple(cmd) if cmd is not None else None,
@@ -528,8 +563,11 @@ def verify(
         h = hashlib.sha256(f"{original}\0{original_text}\0{rewritten_text}".encode()).hexdigest()[:12]
         tags = (f"localhost/msb-verify/{h}:original", f"localhost/msb-verify/{h}:rewritten")
     with tempfile.TemporaryDirectory(prefix="msb-verify-") as tmp:
-        files = {"rewritten": rewritten_text} if original_text is None else \
-            {"original": original_text, "rewritten": rewritten_text}
+        files = (
+            {"rewritten": rewritten_text}
+            if original_text is None
+            else {"original": original_text, "rewritten": rewritten_text}
+        )
         own_ignore = original.with_name(original.name + ".dockerignore")
         for label, text in files.items():
             (Path(tmp) / f"Dockerfile.{label}").write_bytes(text.encode("utf-8"))
@@ -539,15 +577,18 @@ def verify(
         reports: list[ImageReport] = []
         created: list[str] = []
         try:
-            for label, df, tag in (("original", original_file, tags[0]),
-                                   ("rewritten", Path(tmp) / "Dockerfile.rewritten", tags[1])):
+            for label, df, tag in (
+                ("original", original_file, tags[0]),
+                ("rewritten", Path(tmp) / "Dockerfile.rewritten", tags[1]),
+            ):
                 if reports and not reports[0].built:  # nothing to compare the rewrite with
                     reports.append(ImageReport(label=label, tag=tag, build=BuildResult(False, 0.0, "", skipped=True)))
                     continue
                 b = engine.build(df, context, tag, no_cache=no_cache, timeout=build_timeout)
                 created += b.created
-                reports.append(describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env,
-                                        run_timeout=run_timeout))
+                reports.append(
+                    describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env, run_timeout=run_timeout)
+                )
         finally:
             if not keep_images:  # kept images keep their steps too: the next run's cache
                 engine.remove(*tags)

@@ -101,8 +101,15 @@ def test_json_format(tree):
     by_path = {f["path"]: f for f in doc["files"]}
     changed = by_path[str(tree / "Dockerfile")]
     assert changed["status"] == "changed"
-    assert changed["changes"] == [{"code": "MSB001", "line": 2, "applicability": "safe", "unsafe_reason": None,
-                                   "message": changed["changes"][0]["message"]}]
+    assert changed["changes"] == [
+        {
+            "code": "MSB001",
+            "line": 2,
+            "applicability": "safe",
+            "unsafe_reason": None,
+            "message": changed["changes"][0]["message"],
+        }
+    ]
     assert changed["diff"].startswith(f"--- {tree / 'Dockerfile'}")
     worker = by_path[str(tree / "svc" / "worker.dockerfile")]
     assert worker["status"] == "unchanged" and "`&&` chains commands" in worker["notes"][0]["message"]
@@ -118,8 +125,13 @@ def test_sarif_format(tree):
     assert doc["version"] == "2.1.0"
     run = doc["runs"][0]
     assert run["tool"]["driver"]["rules"][0]["id"] == "MSB001"
-    locs = sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-                   r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"])
+    locs = sorted(
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in run["results"]
+    )
     assert locs == sorted([((tree / "Dockerfile").as_uri(), 2), ((tree / "svc" / "api.Dockerfile").as_uri(), 2)])
     assert run["invocations"][0]["executionSuccessful"] is True
     assert "## Fix safety" in run["tool"]["driver"]["rules"][0]["help"]["markdown"]
@@ -166,8 +178,7 @@ def test_jobs_gives_the_same_results_in_parallel(tmp_path):
     assert strip(seq.out) == strip(par.out)
     assert json.loads(par.out)["summary"]["changed"] == 20
     p = msb(ONLY, "-j", "2", "--write", tmp_path)
-    assert p.returncode == 0 and all((tmp_path / f"d{k:02d}" / "Dockerfile").read_text() == EXEC_CMD
-                                     for k in range(40))
+    assert p.returncode == 0 and all((tmp_path / f"d{k:02d}" / "Dockerfile").read_text() == EXEC_CMD for k in range(40))
 
 
 def test_version_and_help():
@@ -175,8 +186,22 @@ def test_version_and_help():
     assert p.returncode == 0 and p.out.startswith("msb-refactor ")
     p = msb("--help")
     assert p.returncode == 0
-    for opt in ("--write", "--check", "--format", "--select", "--ignore", "--unsafe-fixes", "--context",
-                "--exclude", "--stdin-filename", "--jobs", "--quiet", "--verbose", "--config", "--color"):
+    for opt in (
+        "--write",
+        "--check",
+        "--format",
+        "--select",
+        "--ignore",
+        "--unsafe-fixes",
+        "--context",
+        "--exclude",
+        "--stdin-filename",
+        "--jobs",
+        "--quiet",
+        "--verbose",
+        "--config",
+        "--color",
+    ):
         assert opt in p.out, opt
 
 
@@ -249,8 +274,12 @@ def test_closed_pipe_stops_quietly(tmp_path):
     for k in range(400):  # more diff than a pipe buffer holds
         write(tmp_path / f"d{k:03d}" / "Dockerfile", SHELL_CMD.replace("server.js", "server.js " + "x" * 200))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "refactor", "-j", "1", str(tmp_path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "refactor", "-j", "1", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read().decode()

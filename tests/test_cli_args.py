@@ -28,8 +28,11 @@ def click_command():
     import typer.main
 
     seen: list = []
-    parameters = [inspect.Parameter("paths", inspect.Parameter.KEYWORD_ONLY, annotation=list[str] | None,
-                                    default=typer.Argument(None))]
+    parameters = [
+        inspect.Parameter(
+            "paths", inspect.Parameter.KEYWORD_ONLY, annotation=list[str] | None, default=typer.Argument(None)
+        )
+    ]
     for o in OPTIONS:
         if o.kind == "flag":
             annotation, default = bool, typer.Option(False, *o.flags, help=o.help)
@@ -40,6 +43,7 @@ def click_command():
         elif o.kind == "multi":
             annotation, default = list[str] | None, typer.Option(None, *o.flags, help=o.help)
         elif o.kind == "version":
+
             def version(value: bool) -> None:
                 if value:
                     raise typer.Exit(0)
@@ -47,8 +51,9 @@ def click_command():
             annotation, default = bool, typer.Option(False, *o.flags, callback=version, is_eager=True, help=o.help)
         else:  # value, int: text, checked afterwards
             annotation, default = str | None, typer.Option(None, *o.flags, help=o.help)
-        parameters.append(inspect.Parameter(o.dest, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-                                            default=default))
+        parameters.append(
+            inspect.Parameter(o.dest, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        )
 
     def command(**given):
         settings = unset_settings()
@@ -66,8 +71,12 @@ def click_command():
 
     command.__signature__ = inspect.Signature(parameters)
     command.__annotations__ = {p.name: p.annotation for p in parameters}
-    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["-h", "--help"]})
+    app = typer.Typer(
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
     app.command()(command)
     return typer.main.get_command(app), seen
 
@@ -107,48 +116,54 @@ def click_reader():
     return ClickReader()
 
 
-@pytest.mark.parametrize("args", [
-    ["Dockerfile"],
-    ["-", "--stdin-filename", "app/Dockerfile"],
-    ["--write", "a", "b"],
-    ["-w", "--unsafe-fixes", "--select", "MSB001", "--select=MSB0", "--ignore", "MSB002", "."],
-    ["--check", "--format", "json", "-j", "3", "-q", "."],
-    ["--format=sarif", "-j2", "--jobs=4", "-vv", "--exclude", "vendor/", "--exclude=**/x", "."],
-    ["--no-unsafe-fixes", "--context", "ctx", "--config", "c.toml", "--color", "always", "."],
-    ["--no-config", "--buildkit-syntax", "-v", "--verbose", "."],
-    ["--no-buildkit-syntax", "--color=never", "--", "-weird-name"],
-    ["-wj2", "-vqj", "3", "."],  # clusters: a value option takes the rest, or the next argument
-    ["--select", "--write", "."],  # a value is taken even when it looks like an option
-    ["--unsafe-fixes", "--no-unsafe-fixes", "--format", "json", "--format", "text", "."],  # last one wins
-    ["--color", "bad", "--color", "auto", "."],  # only the last value is checked
-    ["--verify", "--verify-cmd", "app --version", "--verify-env", "A=1", "--verify-env=B=", "."],
-    ["--check", "rules"],  # a subcommand's name after an option is a path
-    [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Dockerfile"],
+        ["-", "--stdin-filename", "app/Dockerfile"],
+        ["--write", "a", "b"],
+        ["-w", "--unsafe-fixes", "--select", "MSB001", "--select=MSB0", "--ignore", "MSB002", "."],
+        ["--check", "--format", "json", "-j", "3", "-q", "."],
+        ["--format=sarif", "-j2", "--jobs=4", "-vv", "--exclude", "vendor/", "--exclude=**/x", "."],
+        ["--no-unsafe-fixes", "--context", "ctx", "--config", "c.toml", "--color", "always", "."],
+        ["--no-config", "--buildkit-syntax", "-v", "--verbose", "."],
+        ["--no-buildkit-syntax", "--color=never", "--", "-weird-name"],
+        ["-wj2", "-vqj", "3", "."],  # clusters: a value option takes the rest, or the next argument
+        ["--select", "--write", "."],  # a value is taken even when it looks like an option
+        ["--unsafe-fixes", "--no-unsafe-fixes", "--format", "json", "--format", "text", "."],  # last one wins
+        ["--color", "bad", "--color", "auto", "."],  # only the last value is checked
+        ["--verify", "--verify-cmd", "app --version", "--verify-env", "A=1", "--verify-env=B=", "."],
+        ["--check", "rules"],  # a subcommand's name after an option is a path
+        [],
+    ],
+)
 def test_reader_reads_as_click_does(args, click_reader):
     kind, read = ours(args)
     assert kind == "settings"
     assert (kind, read) == click_reader.read(args)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--bogus", "x"], "no such option: --bogus"),
-    (["--ignre", "x"], "no such option: --ignre; did you mean --ignore?"),
-    (["-x"], "no such option: -x"),
-    (["-wx"], "no such option: -x"),
-    (["-j", "0", "x"], "-j/--jobs must be at least 1, not 0"),
-    (["-j", "x"], "-j/--jobs must be a whole number, not 'x'"),
-    (["-j=2", "x"], "-j/--jobs must be a whole number, not '=2'"),
-    (["-j", "+3", "x"], "-j/--jobs must be a whole number, not '+3'"),
-    (["--jobs", "2.0", "x"], "-j/--jobs must be a whole number, not '2.0'"),
-    (["--format", "yaml", "x"], "--format must be one of text, json, sarif, not 'yaml'"),
-    (["--format", "TEXT", "x"], "--format must be one of text, json, sarif, not 'TEXT'"),
-    (["--write=yes", "x"], "--write takes no value (given 'yes')"),
-    (["--verbose=2", "x"], "--verbose takes no value (given '2')"),
-    (["--select"], "--select needs a value"),
-    (["-j"], "-j needs a value"),
-    (["-1"], "no such option: -1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--bogus", "x"], "no such option: --bogus"),
+        (["--ignre", "x"], "no such option: --ignre; did you mean --ignore?"),
+        (["-x"], "no such option: -x"),
+        (["-wx"], "no such option: -x"),
+        (["-j", "0", "x"], "-j/--jobs must be at least 1, not 0"),
+        (["-j", "x"], "-j/--jobs must be a whole number, not 'x'"),
+        (["-j=2", "x"], "-j/--jobs must be a whole number, not '=2'"),
+        (["-j", "+3", "x"], "-j/--jobs must be a whole number, not '+3'"),
+        (["--jobs", "2.0", "x"], "-j/--jobs must be a whole number, not '2.0'"),
+        (["--format", "yaml", "x"], "--format must be one of text, json, sarif, not 'yaml'"),
+        (["--format", "TEXT", "x"], "--format must be one of text, json, sarif, not 'TEXT'"),
+        (["--write=yes", "x"], "--write takes no value (given 'yes')"),
+        (["--verbose=2", "x"], "--verbose takes no value (given '2')"),
+        (["--select"], "--select needs a value"),
+        (["-j"], "-j needs a value"),
+        (["-1"], "no such option: -1"),
+    ],
+)
 def test_refused_lines_say_why_in_one_style(args, message, click_reader):
     """Click refuses the same lines; the command says why in its own words."""
     with pytest.raises(UsageError) as e:
@@ -194,8 +209,9 @@ def _spellings(option):
 
 
 SHORT = sorted({f[1] for o in SETTINGS for f in o.flags if len(f) == 2})
-clusters = st.tuples(st.text(alphabet="".join(SHORT) + "xh", min_size=1, max_size=4),
-                     st.sampled_from(["", "2", "0", "x"])).map(lambda t: ["-" + t[0] + t[1]])
+clusters = st.tuples(
+    st.text(alphabet="".join(SHORT) + "xh", min_size=1, max_size=4), st.sampled_from(["", "2", "0", "x"])
+).map(lambda t: ["-" + t[0] + t[1]])
 paths = st.sampled_from(["Dockerfile", "a b", "-", "--", "rules", "-x", "-", "."]).map(lambda p: [p])
 pieces = st.one_of(*[s for o in OPTIONS for s in _spellings(o)], clusters, paths)
 command_lines = st.lists(pieces, max_size=6).map(lambda parts: [a for part in parts for a in part])
@@ -276,9 +292,17 @@ def test_a_plain_run_and_help_import_no_typer(tmp_path):
     from tests.cli_helpers import ROOT, SHELL_CMD, write
 
     f = write(tmp_path / "Dockerfile", SHELL_CMD)
-    probe = ("import atexit, sys; atexit.register(lambda: sys.stderr.write("
-             "'typer loaded: %s\\n' % ('typer' in sys.modules))); from refactor.cli import main; main(sys.argv[1:])")
+    probe = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write("
+        "'typer loaded: %s\\n' % ('typer' in sys.modules))); from refactor.cli import main; main(sys.argv[1:])"
+    )
     for args in (["--check", str(f)], ["--help"], ["--bogus"], ["rules"]):
-        p = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60,
-                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False)
+        p = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+            check=False,
+        )
         assert "typer loaded: False" in p.stderr, p.stderr

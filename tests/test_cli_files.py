@@ -31,8 +31,10 @@ def test_discovery_honours_nested_gitignore_excludes_and_defaults(tmp_path):
     p = msb(ONLY, "--check", "-v", "--exclude", "vendor/", tmp_path)
     assert p.returncode == 1
     taken = sorted(line.split()[2] for line in p.err.splitlines() if line.startswith("would change "))
-    assert taken == sorted(str(tmp_path / rel) for rel in (
-        "Dockerfile", "svc/Dockerfile.prod", "svc/keep.generated.Dockerfile", "docs/Containerfile.dev"))
+    assert taken == sorted(
+        str(tmp_path / rel)
+        for rel in ("Dockerfile", "svc/Dockerfile.prod", "svc/keep.generated.Dockerfile", "docs/Containerfile.dev")
+    )
     assert f"{tmp_path / 'build'}: skipped by discovery: ignored by .gitignore" in p.err
     assert f"{tmp_path / 'svc' / 'legacy'}: skipped by discovery: ignored by svc/.gitignore" in p.err
     assert f"{tmp_path / 'vendor'}: skipped by discovery: matches --exclude" in p.err
@@ -83,8 +85,19 @@ def test_stdin_is_one_more_input_in_a_parallel_run(tmp_path):
     for k in range(20):
         write(tmp_path / f"d{k:02d}" / "Dockerfile", SHELL_CMD)
     first, rest = tmp_path / "d00" / "Dockerfile", [tmp_path / f"d{k:02d}" for k in range(1, 20)]
-    p = msb(ONLY, "-j", "2", "--format", "json", first, "-", *rest, "--stdin-filename", "svc/Dockerfile",
-            stdin=NEEDS_SHELL.encode())
+    p = msb(
+        ONLY,
+        "-j",
+        "2",
+        "--format",
+        "json",
+        first,
+        "-",
+        *rest,
+        "--stdin-filename",
+        "svc/Dockerfile",
+        stdin=NEEDS_SHELL.encode(),
+    )
     files = json.loads(p.out)["files"]
     assert [f["path"] for f in files[:3]] == [str(first), "svc/Dockerfile", str(rest[0] / "Dockerfile")]
     assert files[1]["status"] == "unchanged" and "`&&` chains commands" in files[1]["notes"][0]["message"]
@@ -102,8 +115,9 @@ def test_stdin_reports_like_a_file(tmp_path):
     on_stdin = msb(ONLY, "--format", "sarif", "-", "--stdin-filename", str(f), stdin=SHELL_CMD.encode())
     assert on_stdin.out == on_file.out
     on_file = json.loads(msb(ONLY, "--format", "json", "--check", f).out)["files"]
-    on_stdin = json.loads(msb(ONLY, "--format", "json", "--check", "-", "--stdin-filename", str(f),
-                              stdin=SHELL_CMD.encode()).out)["files"]
+    on_stdin = json.loads(
+        msb(ONLY, "--format", "json", "--check", "-", "--stdin-filename", str(f), stdin=SHELL_CMD.encode()).out
+    )["files"]
     assert on_stdin == on_file
     # --write with a report on stdout: the report, not the file
     p = msb(ONLY, "--format", "json", "--write", "-", stdin=SHELL_CMD.encode())
@@ -144,7 +158,11 @@ def test_non_utf8_input_fails_with_its_location_and_is_left_untouched(tmp_path):
         assert f.read_bytes() == src
     p = msb("parse", "--json", f)
     assert p.returncode == 123
-    assert json.loads(p.out)[0]["error"] == {"line": 2, "column": 6, "message": "not UTF-8 text (byte 0xe9 cannot be decoded)"}
+    assert json.loads(p.out)[0]["error"] == {
+        "line": 2,
+        "column": 6,
+        "message": "not UTF-8 text (byte 0xe9 cannot be decoded)",
+    }
 
 
 def test_unknown_instruction_fails_with_its_location_and_is_left_untouched(tmp_path):
@@ -194,11 +212,15 @@ def test_symlinked_file_inside_tree_is_written_through(tmp_path):
     assert os.path.islink(tmp_path / "Dockerfile") and real.read_text() == EXEC_CMD
 
 
-@pytest.mark.parametrize("src, expected", [
-    (b"FROM alpine\r\nCMD ./server --port 80\r\n", b'FROM alpine\r\nCMD ["./server", "--port", "80"]\r\n'),
-    (b"\xef\xbb\xbfFROM alpine\nCMD ./server\n", b'\xef\xbb\xbfFROM alpine\nCMD ["./server"]\n'),
-    (b"\xef\xbb\xbfFROM alpine\r\n\r\nCMD ./server", b'\xef\xbb\xbfFROM alpine\r\n\r\nCMD ["./server"]'),
-], ids=["crlf", "bom", "bom-crlf-no-final-newline"])
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        (b"FROM alpine\r\nCMD ./server --port 80\r\n", b'FROM alpine\r\nCMD ["./server", "--port", "80"]\r\n'),
+        (b"\xef\xbb\xbfFROM alpine\nCMD ./server\n", b'\xef\xbb\xbfFROM alpine\nCMD ["./server"]\n'),
+        (b"\xef\xbb\xbfFROM alpine\r\n\r\nCMD ./server", b'\xef\xbb\xbfFROM alpine\r\n\r\nCMD ["./server"]'),
+    ],
+    ids=["crlf", "bom", "bom-crlf-no-final-newline"],
+)
 def test_line_endings_and_bom_written_back_intact(tmp_path, src, expected):
     f = write(tmp_path / "Dockerfile", src)
     assert msb(ONLY, "--write", f).returncode == 0
@@ -208,15 +230,19 @@ def test_line_endings_and_bom_written_back_intact(tmp_path, src, expected):
 def test_no_newline_marker_in_diff(tmp_path):
     f = write(tmp_path / "Dockerfile", "FROM alpine\nCMD ./server")
     p = msb(ONLY, f)
-    assert p.out.endswith('-CMD ./server\n\\ No newline at end of file\n+CMD ["./server"]\n'
-                          "\\ No newline at end of file\n")
+    assert p.out.endswith(
+        '-CMD ./server\n\\ No newline at end of file\n+CMD ["./server"]\n\\ No newline at end of file\n'
+    )
 
 
-@pytest.mark.parametrize("broken, message", [
-    ("Unparsable", "TST001 produced text that does not parse"),
-    ("NeverConverges", "passes did not converge"),
-    ("Crashes", "TST003 (broken-crashes) crashed: RuntimeError: boom"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ("Unparsable", "TST001 produced text that does not parse"),
+        ("NeverConverges", "passes did not converge"),
+        ("Crashes", "TST003 (broken-crashes) crashed: RuntimeError: boom"),
+    ],
+)
 def test_broken_pass_through_the_command_writes_nothing(tmp_path, broken, message):
     marked = "# break me\n" + SHELL_CMD
     f = write(tmp_path / "Dockerfile", marked)
@@ -234,8 +260,11 @@ def test_broken_pass_through_the_command_writes_nothing(tmp_path, broken, messag
 
 
 def test_config_from_pyproject_and_command_line_wins(tmp_path):
-    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.msb-refactor]\nselect = ["MSB001"]\n'
-                                       'ignore = ["MSB001"]\nexclude = ["legacy/"]\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.msb-refactor]\nselect = ["MSB001"]\n'
+        'ignore = ["MSB001"]\nexclude = ["legacy/"]\n',
+    )
     f = write(tmp_path / "svc" / "Dockerfile", "FROM node\nENTRYPOINT node server.js\n")
     write(tmp_path / "legacy" / "Dockerfile", SHELL_CMD)
     p = msb("--check", tmp_path)

@@ -35,8 +35,13 @@ def snapshot(root: Path) -> dict:
             if stat.S_ISLNK(st.st_mode):
                 out[p] = ("link", os.readlink(p))
             elif stat.S_ISREG(st.st_mode):
-                out[p] = ("file", p.read_bytes() if st.st_size < 1024 * 1024 else st.st_size,
-                          stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
+                out[p] = (
+                    "file",
+                    p.read_bytes() if st.st_size < 1024 * 1024 else st.st_size,
+                    stat.S_IMODE(st.st_mode),
+                    st.st_uid,
+                    st.st_gid,
+                )
             else:
                 out[p] = ("other", stat.S_IFMT(st.st_mode))
     return out
@@ -67,10 +72,13 @@ def test_fifos_devices_and_huge_files_are_refused_never_waited_on(tmp_path):
     assert p.returncode == 123
     lines = p.err.splitlines()
     assert f"{tmp_path / 'b' / 'Dockerfile'}: not a regular file (a FIFO); not read" in lines
-    assert (f"{tmp_path / 'c'}: its .gitignore: not a regular file (a FIFO); not read; nothing in it was checked"
-            in lines)
-    assert (f"{tmp_path / 'd'}: its .gitignore: not a regular file (a character device); not read; nothing in it"
-            " was checked" in lines)
+    assert (
+        f"{tmp_path / 'c'}: its .gitignore: not a regular file (a FIFO); not read; nothing in it was checked" in lines
+    )
+    assert (
+        f"{tmp_path / 'd'}: its .gitignore: not a regular file (a character device); not read; nothing in it"
+        " was checked" in lines
+    )
     assert f"{tmp_path / 'huge.Dockerfile'}: too large (10.0 MB, over the 10 MB limit); not read" in lines
     assert f"{zero}: not a regular file (a character device); not read" in lines
     assert f"wrote {good} (1 change)" in lines
@@ -88,8 +96,10 @@ def test_a_build_context_ignore_file_or_configuration_that_is_a_fifo_is_named(tm
     before = snapshot(tmp_path)
     p = msb("--write", ONLY, f, timeout=TIMEOUT)
     assert p.returncode == 123
-    assert (f"{f}: build context: {tmp_path / 'app' / '.dockerignore'}: not a regular file (a FIFO); not read;"
-            " left untouched") in p.err.splitlines()
+    assert (
+        f"{f}: build context: {tmp_path / 'app' / '.dockerignore'}: not a regular file (a FIFO); not read;"
+        " left untouched"
+    ) in p.err.splitlines()
     assert snapshot(tmp_path) == before
     os.unlink(tmp_path / "app" / ".dockerignore")
 
@@ -103,12 +113,16 @@ def test_a_build_context_ignore_file_or_configuration_that_is_a_fifo_is_named(tm
     os.symlink("/dev/zero", tmp_path / "pyproject.toml")
     p = msb("--write", f, timeout=TIMEOUT)
     assert (p.returncode, p.err) == (
-        2, f"msb-refactor: error: {tmp_path / 'pyproject.toml'}: not a regular file (a character device); not read\n")
+        2,
+        f"msb-refactor: error: {tmp_path / 'pyproject.toml'}: not a regular file (a character device); not read\n",
+    )
     os.unlink(tmp_path / "pyproject.toml")
     write(config, "# " + "x" * (1024 * 1024) + "\n")
     p = msb("--write", f, timeout=TIMEOUT)
     assert (p.returncode, p.err) == (
-        2, f"msb-refactor: error: {config}: too large (1.0 MB, over the 1 MB limit); not read\n")
+        2,
+        f"msb-refactor: error: {config}: too large (1.0 MB, over the 1 MB limit); not read\n",
+    )
     assert f.read_text() == SHELL_CMD
 
 
@@ -162,7 +176,9 @@ def test_a_symlink_loop_named_on_the_command_line(tmp_path):
 
 # -- writing as a user who may not ----------------------------------------------------
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="setting up files of other owners needs root (CI runs as root)")
+needs_root = pytest.mark.skipif(
+    os.geteuid() != 0, reason="setting up files of other owners needs root (CI runs as root)"
+)
 
 
 @pytest.fixture
@@ -179,9 +195,23 @@ def shared_dir():
 def as_nobody(*args) -> subprocess.CompletedProcess:
     """The real command as uid/gid 65534 (nobody/nogroup), no other group."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
-    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
-                        "refactor", *map(str, args)], capture_output=True, text=True, env=env, timeout=TIMEOUT,
-                       cwd="/")
+    p = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "refactor",
+            *map(str, args),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+        cwd="/",
+    )
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -194,14 +224,17 @@ def owned(path: Path, uid: int, gid: int, mode: int, text: str = SHELL_CMD) -> P
 
 
 @needs_root
-@pytest.mark.parametrize("uid, gid, mode, message", [
-    # root's file, readable by all: the user may not write it (the directory is theirs, so a rename could)
-    (0, 0, 0o644, "you may not write this file (owner root, group root, mode 0644)"),
-    # writable through its group, but a new file would be the user's: the owner cannot be kept
-    (0, 65534, 0o664, "cannot keep its owner (root; you are nobody)"),
-    # the user's own file in a group they are not in: the group cannot be kept
-    (65534, 0, 0o644, "cannot keep its group (root, which you are not in)"),
-])
+@pytest.mark.parametrize(
+    "uid, gid, mode, message",
+    [
+        # root's file, readable by all: the user may not write it (the directory is theirs, so a rename could)
+        (0, 0, 0o644, "you may not write this file (owner root, group root, mode 0644)"),
+        # writable through its group, but a new file would be the user's: the owner cannot be kept
+        (0, 65534, 0o664, "cannot keep its owner (root; you are nobody)"),
+        # the user's own file in a group they are not in: the group cannot be kept
+        (65534, 0, 0o644, "cannot keep its group (root, which you are not in)"),
+    ],
+)
 def test_write_refuses_what_the_user_may_not_write_or_cannot_keep(shared_dir, uid, gid, mode, message):
     f = owned(shared_dir / "Dockerfile", uid, gid, mode)
     before = snapshot(shared_dir)
@@ -239,8 +272,15 @@ def test_jobs_from_configuration_is_capped_at_the_cpus_and_checked_like_dash_j(t
     config = write(tmp_path / ".msb-refactor.toml", "jobs = 400\n")
     probe = tmp_path / "probe"
     probe.mkdir()
-    p = msb("-v", "--select=TST201", tmp_path / "d000" / "Dockerfile", tmp_path,
-            env={"MSB_PROBE_DIR": str(probe)}, extra_passes="tests.probe_passes:RecordsProcess", timeout=120)
+    p = msb(
+        "-v",
+        "--select=TST201",
+        tmp_path / "d000" / "Dockerfile",
+        tmp_path,
+        env={"MSB_PROBE_DIR": str(probe)},
+        extra_passes="tests.probe_passes:RecordsProcess",
+        timeout=120,
+    )
     assert p.returncode == 0, p.err
     if cpus < 400:
         assert f"jobs: 400 capped at {cpus}, the number of CPUs" in p.err.splitlines()
@@ -253,13 +293,19 @@ def test_jobs_from_configuration_is_capped_at_the_cpus_and_checked_like_dash_j(t
     assert (p.returncode, p.err) == (2, "msb-refactor: error: -j/--jobs must be at least 1, not 0\n")
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ('select = ["XYZ9"]\n', 1, "select: unknown pass code or prefix: 'XYZ9' (see `msb-refactor rules`)"),
-    ('unsafe-fixes = true\nignore = "MSB001,XYZ9"\n', 2,
-     "ignore: unknown pass code or prefix: 'XYZ9' (see `msb-refactor rules`)"),
-    ('format = "yaml"\n', 1, "format must be one of text, json, sarif, not 'yaml'"),
-    ('context = "nope"\n', 1, "context: not a directory: {dir}/nope"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ('select = ["XYZ9"]\n', 1, "select: unknown pass code or prefix: 'XYZ9' (see `msb-refactor rules`)"),
+        (
+            'unsafe-fixes = true\nignore = "MSB001,XYZ9"\n',
+            2,
+            "ignore: unknown pass code or prefix: 'XYZ9' (see `msb-refactor rules`)",
+        ),
+        ('format = "yaml"\n', 1, "format must be one of text, json, sarif, not 'yaml'"),
+        ('context = "nope"\n', 1, "context: not a directory: {dir}/nope"),
+    ],
+)
 def test_configuration_errors_name_the_file_and_line(tmp_path, text, line, message):
     f = write(tmp_path / "Dockerfile", SHELL_CMD)
     config = write(tmp_path / ".msb-refactor.toml", text)
@@ -277,8 +323,11 @@ def test_a_configured_context_outside_the_repository_is_refused(tmp_path):
     f = write(repo / "svc" / "Dockerfile", SHELL_CMD)
     config = write(repo / "svc" / ".msb-refactor.toml", 'context = "/"\n')
     p = msb(f)
-    assert (p.returncode, p.err) == (2, f"msb-refactor: error: {config}:1:1: context / is outside the repository "
-                                        f"({repo}); give it with --context to use it\n")
+    assert (p.returncode, p.err) == (
+        2,
+        f"msb-refactor: error: {config}:1:1: context / is outside the repository "
+        f"({repo}); give it with --context to use it\n",
+    )
     write(config, 'context = "../.."\n')
     p = msb(f)
     assert p.returncode == 2 and f"context {tmp_path} is outside the repository ({repo})" in p.err
@@ -292,19 +341,22 @@ def test_a_configured_context_outside_the_repository_is_refused(tmp_path):
 # -- messages --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--nope", "x"], "no such option: --nope (see `msb-refactor --help`)"),
-    (["--ignre", "x"], "no such option: --ignre; did you mean --ignore? (see `msb-refactor --help`)"),
-    (["-j", "0", "x"], "-j/--jobs must be at least 1, not 0"),
-    (["--format", "yaml", "x"], "--format must be one of text, json, sarif, not 'yaml'"),
-    (["--check"], "no PATH given (try `msb-refactor .` or `msb-refactor --help`)"),
-    (["--write", "--check", "."], "--write and --check cannot be used together"),
-    (["nope/Dockerfile"], "path does not exist: nope/Dockerfile"),
-    (["rules", "--bad"], "rules: no such option: --bad (see `msb-refactor rules --help`)"),
-    (["explain"], "explain needs CODE (see `msb-refactor explain --help`)"),
-    (["explain", "NOPE1"], "unknown pass 'NOPE1' (see `msb-refactor rules`)"),
-    (["parse"], "parse needs FILE... (see `msb-refactor parse --help`)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--nope", "x"], "no such option: --nope (see `msb-refactor --help`)"),
+        (["--ignre", "x"], "no such option: --ignre; did you mean --ignore? (see `msb-refactor --help`)"),
+        (["-j", "0", "x"], "-j/--jobs must be at least 1, not 0"),
+        (["--format", "yaml", "x"], "--format must be one of text, json, sarif, not 'yaml'"),
+        (["--check"], "no PATH given (try `msb-refactor .` or `msb-refactor --help`)"),
+        (["--write", "--check", "."], "--write and --check cannot be used together"),
+        (["nope/Dockerfile"], "path does not exist: nope/Dockerfile"),
+        (["rules", "--bad"], "rules: no such option: --bad (see `msb-refactor rules --help`)"),
+        (["explain"], "explain needs CODE (see `msb-refactor explain --help`)"),
+        (["explain", "NOPE1"], "unknown pass 'NOPE1' (see `msb-refactor rules`)"),
+        (["parse"], "parse needs FILE... (see `msb-refactor parse --help`)"),
+    ],
+)
 def test_every_usage_error_is_one_line_in_one_style(tmp_path, args, message):
     """Click's `Usage: ... Error: No such option` stood beside the command's
     own `msb-refactor: error:`; now there is one style."""
@@ -329,8 +381,9 @@ def test_an_error_on_a_huge_line_shows_a_window_around_the_column(tmp_path):
     p = msb("--write", f)
     first, shown, caret, summary = p.err.splitlines()
     column = line.index("--mount echo") + 1
-    assert first == (f"{f}:2:{column}: RUN --mount needs a value (--mount=VALUE): BuildKit cannot build this file;"
-                     " left untouched")
+    assert first == (
+        f"{f}:2:{column}: RUN --mount needs a value (--mount=VALUE): BuildKit cannot build this file; left untouched"
+    )
     assert shown.startswith("    …") and not shown.endswith("…") and len(shown) == 4 + 1 + 100
-    assert shown[caret.index("^"):].startswith("--mount echo")
+    assert shown[caret.index("^") :].startswith("--mount echo")
     assert f.read_text() == f"FROM alpine\n{line}\n"

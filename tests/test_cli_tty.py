@@ -19,10 +19,19 @@ def run_on_tty(*args, env=None, progress_after: float | None = None) -> tuple[in
     full_env.update(env or {})
     entry = ["-m", "refactor"]
     if progress_after is not None:
-        entry = ["-c", f"import sys; from refactor.output import Progress; Progress.AFTER = {progress_after}; "
-                       "from refactor.cli import main; main(sys.argv[1:])"]
-    proc = subprocess.Popen([sys.executable, *entry, *map(str, args)], stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=slave, env=full_env, close_fds=True)
+        entry = [
+            "-c",
+            f"import sys; from refactor.output import Progress; Progress.AFTER = {progress_after}; "
+            "from refactor.cli import main; main(sys.argv[1:])",
+        ]
+    proc = subprocess.Popen(
+        [sys.executable, *entry, *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=full_env,
+        close_fds=True,
+    )
     os.close(slave)
     chunks = []
     while True:

@@ -10,25 +10,28 @@ from refactor.context import BuildContext, DockerIgnore
 from tests.cli_helpers import SHELL_CMD, msb, write
 
 
-@pytest.mark.parametrize("patterns, path, excluded", [
-    (["node_modules"], "node_modules", True),
-    (["node_modules"], "node_modules/x/package.json", True),  # a parent matches
-    (["node_modules"], "src/node_modules", False),  # patterns are anchored at the root
-    (["**/node_modules"], "src/node_modules/a", True),
-    (["*.md", "!README.md"], "README.md", False),
-    (["*.md", "!README.md"], "CHANGES.md", True),
-    (["*.md"], "docs/a.md", False),  # * stays in one segment
-    (["docs/**/*.md"], "docs/a/b/c.md", True),
-    (["docs/**/*.md"], "docs/c.md", True),
-    (["/build"], "build/out", True),  # a leading slash is the root
-    (["./tmp/../build"], "build", True),  # cleaned like filepath.Clean
-    (["te?t"], "test", True),
-    (["te?t"], "te/t", False),
-    (["[a-c]*.lock"], "b.lock", True),
-    (["*", "!package-lock.json"], "package-lock.json", False),
-    (["# comment", "", "  yarn.lock  "], "yarn.lock", True),
-    (["*", "!src", "src/secret"], "src/secret/key", True),
-])
+@pytest.mark.parametrize(
+    "patterns, path, excluded",
+    [
+        (["node_modules"], "node_modules", True),
+        (["node_modules"], "node_modules/x/package.json", True),  # a parent matches
+        (["node_modules"], "src/node_modules", False),  # patterns are anchored at the root
+        (["**/node_modules"], "src/node_modules/a", True),
+        (["*.md", "!README.md"], "README.md", False),
+        (["*.md", "!README.md"], "CHANGES.md", True),
+        (["*.md"], "docs/a.md", False),  # * stays in one segment
+        (["docs/**/*.md"], "docs/a/b/c.md", True),
+        (["docs/**/*.md"], "docs/c.md", True),
+        (["/build"], "build/out", True),  # a leading slash is the root
+        (["./tmp/../build"], "build", True),  # cleaned like filepath.Clean
+        (["te?t"], "test", True),
+        (["te?t"], "te/t", False),
+        (["[a-c]*.lock"], "b.lock", True),
+        (["*", "!package-lock.json"], "package-lock.json", False),
+        (["# comment", "", "  yarn.lock  "], "yarn.lock", True),
+        (["*", "!src", "src/secret"], "src/secret/key", True),
+    ],
+)
 def test_dockerignore_matching(patterns, path, excluded):
     assert DockerIgnore(patterns).excluded(path) is excluded
 

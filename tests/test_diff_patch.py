@@ -20,8 +20,9 @@ GIT = shutil.which("git")
 # What str.splitlines splits on besides \n (and \r\n), which patch and BuildKit read as characters.
 SEPARATORS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
-needs_patch = pytest.mark.skipif(PATCH is None, reason="GNU patch is not installed (apt-get install patch; "
-                                                       ".ci/e2e-setup.sh installs it)")
+needs_patch = pytest.mark.skipif(
+    PATCH is None, reason="GNU patch is not installed (apt-get install patch; .ci/e2e-setup.sh installs it)"
+)
 
 
 def test_split_lines_splits_on_newline_only():
@@ -45,8 +46,9 @@ def text_of(parts: list, final: bool) -> str:
 def apply_with_patch(tmp_path, before: str, diff: str) -> bytes:
     target = tmp_path / "Dockerfile"
     target.write_bytes(before.encode())
-    p = subprocess.run([PATCH, "-p0", "--batch", "--quiet"], input=diff.encode(), cwd=tmp_path,
-                       capture_output=True, timeout=30)
+    p = subprocess.run(
+        [PATCH, "-p0", "--batch", "--quiet"], input=diff.encode(), cwd=tmp_path, capture_output=True, timeout=30
+    )
     assert p.returncode == 0, (p.stdout + p.stderr).decode("utf-8", "replace")
     return target.read_bytes()
 
@@ -80,7 +82,7 @@ def test_the_commands_diff_applies_with_patch_p0_and_git_apply_p0(tmp_path):
     apply -p0`; plain `git apply` (-p1) strips `svc/` and patches the wrong
     file, which differs here, so it is refused."""
     src = "FROM alpine\n# caf\u00e9 \u2028 \x85 \v \f \r end\nCMD ./server --port 80\r\nCMD ./server"
-    want = "FROM alpine\n# caf\u00e9 \u2028 \x85 \v \f \r end\nCMD [\"./server\", \"--port\", \"80\"]\r\nCMD [\"./server\"]"
+    want = 'FROM alpine\n# caf\u00e9 \u2028 \x85 \v \f \r end\nCMD ["./server", "--port", "80"]\r\nCMD ["./server"]'
     f = write(tmp_path / "svc" / "Dockerfile", src)
     decoy = write(tmp_path / "Dockerfile", "FROM scratch\n")
     p = msb("--select=MSB001", "svc/Dockerfile", cwd=tmp_path)

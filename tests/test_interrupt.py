@@ -50,9 +50,23 @@ def test_repeated_interrupts_during_a_bulk_write(tmp_path, jobs):
     for trial in range(TRIALS):
         paths = reset(tmp_path)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.run_msb", "tests.probe_passes:Slow", "--write", "-q", "-j", jobs,
-             "--select=MSB001,TST202", str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.run_msb",
+                "tests.probe_passes:Slow",
+                "--write",
+                "-q",
+                "-j",
+                jobs,
+                "--select=MSB001,TST202",
+                str(tmp_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
         # Wait until it is writing, then interrupt at a random point of it.
         deadline = time.monotonic() + 30
         while paths[0].read_bytes() == original(0) and proc.poll() is None and time.monotonic() < deadline:

@@ -23,31 +23,69 @@ from tests.required import REAL_CORPUS
 # (file, the refused instruction's line and column, our message, the oracle's
 # reading of that instruction as (flags, value), BuildKit's rule)
 ISSUE_CASES = [
-    ("FROM\nCMD ./server\n", 1, 1, "FROM requires either one or three arguments (an image, then `AS name`)",
-     ((), ()),
-     'parseBuildStageName: len(args) != 1 and not 3-with-AS -> "FROM requires either one or three arguments"'),
-    ("FROM alpine AS\nCMD ./server\n", 1, 1,
-     "FROM requires either one or three arguments (an image, then `AS name`)", ((), ("alpine", "AS")),
-     "parseBuildStageName: two arguments are neither one nor three"),
-    ("FROM --platform alpine\nCMD ./server\n", 1, 6, "FROM --platform needs a value (--platform=VALUE)",
-     (("--platform",), ("alpine",)),
-     'the parser takes `--platform` as a flag and `alpine` as the image; BFlags.Parse: a string flag without "=" '
-     '-> "missing a value on flag: platform"'),
-    ("FROM alpine\nCOPY --from /a /b\nCMD ./server\n", 2, 6, "COPY --from needs a value (--from=VALUE)",
-     (("--from",), ("/a", "/b")), 'BFlags.Parse: string flag `from` without "=" -> "missing a value on flag: from"'),
-    ("FROM alpine\nRUN --mount echo\nCMD ./server\n", 2, 5, "RUN --mount needs a value (--mount=VALUE)",
-     (("--mount",), ("echo",)),
-     'BFlags.Parse: strings flag `mount` (runmount pre-hook) without "=" -> "missing a value on flag: mount"'),
-    ("FROM alpine\nENV\nCMD ./server\n", 2, 1, "ENV requires at least one argument", ((), ()),
-     'parseEnv -> parseKvps: len(args) == 0 -> "ENV requires at least one argument"'),
-    ("FROM alpine\nHEALTHCHECK --interval=bad CMD ./check\nCMD ./server\n", 2, 13,
-     "HEALTHCHECK --interval: invalid duration 'bad'", (("--interval=bad",), ("CMD", "./check")),
-     'parseHealthcheck -> parseOptInterval -> time.ParseDuration("bad") -> "time: invalid duration \\"bad\\""'),
+    (
+        "FROM\nCMD ./server\n",
+        1,
+        1,
+        "FROM requires either one or three arguments (an image, then `AS name`)",
+        ((), ()),
+        'parseBuildStageName: len(args) != 1 and not 3-with-AS -> "FROM requires either one or three arguments"',
+    ),
+    (
+        "FROM alpine AS\nCMD ./server\n",
+        1,
+        1,
+        "FROM requires either one or three arguments (an image, then `AS name`)",
+        ((), ("alpine", "AS")),
+        "parseBuildStageName: two arguments are neither one nor three",
+    ),
+    (
+        "FROM --platform alpine\nCMD ./server\n",
+        1,
+        6,
+        "FROM --platform needs a value (--platform=VALUE)",
+        (("--platform",), ("alpine",)),
+        'the parser takes `--platform` as a flag and `alpine` as the image; BFlags.Parse: a string flag without "=" '
+        '-> "missing a value on flag: platform"',
+    ),
+    (
+        "FROM alpine\nCOPY --from /a /b\nCMD ./server\n",
+        2,
+        6,
+        "COPY --from needs a value (--from=VALUE)",
+        (("--from",), ("/a", "/b")),
+        'BFlags.Parse: string flag `from` without "=" -> "missing a value on flag: from"',
+    ),
+    (
+        "FROM alpine\nRUN --mount echo\nCMD ./server\n",
+        2,
+        5,
+        "RUN --mount needs a value (--mount=VALUE)",
+        (("--mount",), ("echo",)),
+        'BFlags.Parse: strings flag `mount` (runmount pre-hook) without "=" -> "missing a value on flag: mount"',
+    ),
+    (
+        "FROM alpine\nENV\nCMD ./server\n",
+        2,
+        1,
+        "ENV requires at least one argument",
+        ((), ()),
+        'parseEnv -> parseKvps: len(args) == 0 -> "ENV requires at least one argument"',
+    ),
+    (
+        "FROM alpine\nHEALTHCHECK --interval=bad CMD ./check\nCMD ./server\n",
+        2,
+        13,
+        "HEALTHCHECK --interval: invalid duration 'bad'",
+        (("--interval=bad",), ("CMD", "./check")),
+        'parseHealthcheck -> parseOptInterval -> time.ParseDuration("bad") -> "time: invalid duration \\"bad\\""',
+    ),
 ]
 
 
-@pytest.mark.parametrize("text, line, column, message, oracle, rule", ISSUE_CASES,
-                         ids=[c[0].split("\n")[c[1] - 1] for c in ISSUE_CASES])
+@pytest.mark.parametrize(
+    "text, line, column, message, oracle, rule", ISSUE_CASES, ids=[c[0].split("\n")[c[1] - 1] for c in ISSUE_CASES]
+)
 def test_issue_cases_fail_and_are_never_written(tmp_path, text, line, column, message, oracle, rule):
     f = write(tmp_path / "Dockerfile", text)
     ok = write(tmp_path / "ok" / "Dockerfile", "FROM alpine\nCMD ./server\n")
@@ -110,16 +148,29 @@ REFUSED = [
 ACCEPTED = [
     "FROM a AS Build_1.x-y",  # lower-cased before the check
     "FROM --platform=$BUILDPLATFORM a AS b",
-    "COPY --link a b", "COPY --link=False a b", "COPY --parents --exclude=*.md --exclude=*.txt a b",
+    "COPY --link a b",
+    "COPY --link=False a b",
+    "COPY --parents --exclude=*.md --exclude=*.txt a b",
     "ADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src",
     "RUN --mount=type=cache,target=/x --mount=type=tmpfs,target=/t echo",  # mount repeats
-    "RUN -- echo", "RUN", "CMD", "ENTRYPOINT",
-    "STOPSIGNAL --x 9", "ARG --x=1 a",  # BuildKit reads no flags of STOPSIGNAL and ARG
+    "RUN -- echo",
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "STOPSIGNAL --x 9",
+    "ARG --x=1 a",  # BuildKit reads no flags of STOPSIGNAL and ARG
     "HEALTHCHECK --interval=5s --bogus NONE",  # nor of HEALTHCHECK NONE
     "HEALTHCHECK --interval=0 --timeout= --start-period=1h2m3.5s --retries=+3 CMD x",
-    "HEALTHCHECK --interval=1ms --start-interval=.5s CMD [\"x\"]",
-    "USER a b", "ENV a=", "ENV a b c", "LABEL a=b", "ARG a b=", "EXPOSE 80/tcp", 'VOLUME ["/a"]',
-    'SHELL ["/bin/bash", "-c"]', "ONBUILD COPY --from /a /b",  # a trigger is read when used as a base
+    'HEALTHCHECK --interval=1ms --start-interval=.5s CMD ["x"]',
+    "USER a b",
+    "ENV a=",
+    "ENV a b c",
+    "LABEL a=b",
+    "ARG a b=",
+    "EXPOSE 80/tcp",
+    'VOLUME ["/a"]',
+    'SHELL ["/bin/bash", "-c"]',
+    "ONBUILD COPY --from /a /b",  # a trigger is read when used as a base
     "ONBUILD FROBNICATE x",
 ]
 
@@ -149,18 +200,32 @@ def test_only_arg_comes_before_the_first_from():
     assert (error.line, error.message.split(":")[0]) == (2, "LABEL before the first FROM (only ARG may come before it)")
 
 
-@pytest.mark.parametrize("text, nanoseconds", [
-    ("0", 0), ("+0", 0), ("-0", 0), ("1ns", 1), ("1us", 1000), ("1\u00b5s", 1000), ("1\u03bcs", 1000),
-    ("1.5s", 1_500_000_000), (".5s", 500_000_000), ("1.s", 1_000_000_000), ("1h2m3.5s", 3_723_500_000_000),
-    ("-1.5h", -5_400_000_000_000), ("9223372036854775807ns", 9223372036854775807),
-    ("1.0000000001s", 1_000_000_000),  # digits below a nanosecond are dropped
-])
+@pytest.mark.parametrize(
+    "text, nanoseconds",
+    [
+        ("0", 0),
+        ("+0", 0),
+        ("-0", 0),
+        ("1ns", 1),
+        ("1us", 1000),
+        ("1\u00b5s", 1000),
+        ("1\u03bcs", 1000),
+        ("1.5s", 1_500_000_000),
+        (".5s", 500_000_000),
+        ("1.s", 1_000_000_000),
+        ("1h2m3.5s", 3_723_500_000_000),
+        ("-1.5h", -5_400_000_000_000),
+        ("9223372036854775807ns", 9223372036854775807),
+        ("1.0000000001s", 1_000_000_000),  # digits below a nanosecond are dropped
+    ],
+)
 def test_go_duration_reads_like_time_ParseDuration(text, nanoseconds):
     assert validate.go_duration(text) == nanoseconds
 
 
-@pytest.mark.parametrize("text", ["", "bad", "5", "s", ".s", "1sx", "1 s", "1e3s", "9223372036854775808ns",
-                                  "--1s", "1.2.3s", "3 days"])
+@pytest.mark.parametrize(
+    "text", ["", "bad", "5", "s", ".s", "1sx", "1 s", "1e3s", "9223372036854775808ns", "--1s", "1.2.3s", "3 days"]
+)
 def test_go_duration_refuses_like_time_ParseDuration(text):
     with pytest.raises(ValueError):
         validate.go_duration(text)
@@ -180,30 +245,20 @@ REFUSED_IN_CORPUS = {
     "containers__buildah__tests__bud__copy-multistage-paths__Dockerfile.invalid_from": "COPY --from needs a value",
     # stage names BuildKit's validStageName refuses (buildah takes them)
     "containers__buildah__tests__bud__base-with-arg__Containerfile": "invalid name for build stage: 'platform-arm/v7'",
-    "containers__buildah__tests__bud__save-stages__Dockerfile.arg-build-stages-and-chained-build-stages":
-        "invalid name for build stage: '${FIRST_STAGE}'",
+    "containers__buildah__tests__bud__save-stages__Dockerfile.arg-build-stages-and-chained-build-stages": "invalid name for build stage: '${FIRST_STAGE}'",
     # unknown instructions (refused before this change too): templates, fragments, typos
     "containers__buildah__tests__bud__unrecognized__Dockerfile": "unknown instruction 'BOGUS'",
     "docker-library__mysql__Dockerfile.oracle": "unknown instruction '{{'",
-    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.18":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.19":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.21":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.44":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.75":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__e__endrikurniawan009__java-master__Dockerfile.0":
-        "unknown instruction 'openjdk-7-jre/Dockerfile'",
+    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.18": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.19": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.21": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.44": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__a__apigee-internal__microgateway__Dockerfile.75": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__e__endrikurniawan009__java-master__Dockerfile.0": "unknown instruction 'openjdk-7-jre/Dockerfile'",
     "vsoch__github-dockerfiles__data__g__github__orchestrator-agent__Dockerfile.0": "unknown instruction '&&'",
-    "vsoch__github-dockerfiles__data__s__slpcat__docker-images__Dockerfile.500":
-        "unknown instruction '__DOCKERFILE_TRACEABILITY_LABELS__'",
-    "vsoch__github-dockerfiles__data__t__torchbox__k8s-hostpath-provisioner__Dockerfile.54":
-        "unknown instruction 'CROSS_BUILD_COPY'",
-    "vsoch__github-dockerfiles__data__t__torchbox__k8s-hostpath-provisioner__Dockerfile.71":
-        "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__s__slpcat__docker-images__Dockerfile.500": "unknown instruction '__DOCKERFILE_TRACEABILITY_LABELS__'",
+    "vsoch__github-dockerfiles__data__t__torchbox__k8s-hostpath-provisioner__Dockerfile.54": "unknown instruction 'CROSS_BUILD_COPY'",
+    "vsoch__github-dockerfiles__data__t__torchbox__k8s-hostpath-provisioner__Dockerfile.71": "unknown instruction 'CROSS_BUILD_COPY'",
     "vsoch__github-dockerfiles__data__z__zenoss__zenkit-template__Dockerfile.0": "unknown instruction '{{'",
 }
 

@@ -11,16 +11,34 @@ from tests import images
 from tests.apps import APPS_DIR, load_app, load_apps
 
 REQUIRED_APPS = {
-    "go-stdlib", "go-cmd", "node-server", "node-typescript", "static-frontend",
-    "python-requirements", "python-cext", "python-pyproject", "rust-nodeps",
-    "java-jar", "c-make",
+    "go-stdlib",
+    "go-cmd",
+    "node-server",
+    "node-typescript",
+    "static-frontend",
+    "python-requirements",
+    "python-cext",
+    "python-pyproject",
+    "rust-nodeps",
+    "java-jar",
+    "c-make",
 }
 
 
-@pytest.mark.parametrize("user,root", [
-    ("", True), ("root", True), ("0", True), ("0:0", True), ("root:staff", True),
-    ("nonroot", False), ("65532:65532", False), ("node", False), ("1000", False),
-])
+@pytest.mark.parametrize(
+    "user,root",
+    [
+        ("", True),
+        ("root", True),
+        ("0", True),
+        ("0:0", True),
+        ("root:staff", True),
+        ("nonroot", False),
+        ("65532:65532", False),
+        ("node", False),
+        ("1000", False),
+    ],
+)
 def test_is_root_user(user, root):
     assert images.is_root_user(user) is root
 
@@ -28,20 +46,38 @@ def test_is_root_user(user, root):
 PASSWD = "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\nevil:x:0:0::/:/bin/sh\n"
 
 
-@pytest.mark.parametrize("user,uid", [
-    ("", 0), ("nonroot", 65532), ("nonroot:nonroot", 65532), ("1000:1000", 1000),
-    ("evil", 0), ("ghost", None),
-])
+@pytest.mark.parametrize(
+    "user,uid",
+    [
+        ("", 0),
+        ("nonroot", 65532),
+        ("nonroot:nonroot", 65532),
+        ("1000:1000", 1000),
+        ("evil", 0),
+        ("ghost", None),
+    ],
+)
 def test_resolve_uid(user, uid):
     assert v.resolve_uid(user, PASSWD) == uid
 
 
-@pytest.mark.parametrize("name,base,hit", [
-    ("gcc", "gcc", True), ("gcc", "gcc-12", True), ("gcc", "x86_64-linux-gnu-gcc-12", True),
-    ("gcc", "gcc-ar", False), ("pip", "pip3.11", True), ("pip", "pipx", False),
-    ("go", "go", True), ("go", "gofmt", False), ("ld", "ld-linux-x86-64.so.2", False),
-    ("cc", "cc", True), ("cc", "gcc", False), ("npm", "npm", True),
-])
+@pytest.mark.parametrize(
+    "name,base,hit",
+    [
+        ("gcc", "gcc", True),
+        ("gcc", "gcc-12", True),
+        ("gcc", "x86_64-linux-gnu-gcc-12", True),
+        ("gcc", "gcc-ar", False),
+        ("pip", "pip3.11", True),
+        ("pip", "pipx", False),
+        ("go", "go", True),
+        ("go", "gofmt", False),
+        ("ld", "ld-linux-x86-64.so.2", False),
+        ("cc", "cc", True),
+        ("cc", "gcc", False),
+        ("npm", "npm", True),
+    ],
+)
 def test_tool_pattern(name, base, hit):
     assert bool(images.tool_pattern(name).match(base)) is hit
 
@@ -57,15 +93,20 @@ def test_find_tools_needs_executables():
         ("/usr/bin/python3.11", 0o755, False),
     ]
     assert images.find_tools(entries, ["gcc", "cc", "pip"]) == {
-        "gcc": ("/usr/bin/gcc-12",), "cc": ("/usr/bin/cc",), "pip": ("/app/node_modules/.bin/pip",)}
+        "gcc": ("/usr/bin/gcc-12",),
+        "cc": ("/usr/bin/cc",),
+        "pip": ("/app/node_modules/.bin/pip",),
+    }
 
 
 def test_tar_facts_reads_passwd_and_tools():
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data, mode in [("etc/passwd", PASSWD.encode(), 0o644),
-                                 ("usr/local/bin/pip", b"#!/bin/sh\n", 0o755),
-                                 ("./.bin/gcc", b"", 0o755)]:
+        for name, data, mode in [
+            ("etc/passwd", PASSWD.encode(), 0o644),
+            ("usr/local/bin/pip", b"#!/bin/sh\n", 0o755),
+            ("./.bin/gcc", b"", 0o755),
+        ]:
             ti = tarfile.TarInfo(name)
             ti.size, ti.mode = len(data), mode
             tar.addfile(ti, io.BytesIO(data))
@@ -88,8 +129,9 @@ def test_report_properties():
     other = v.SmokeResult((), 0, "bye\n", "", 0.1)
     assert not v.VerifyReport("buildah", a, v.ImageReport("rewritten", "t:b", ok, size=1, smoke=other)).ok
     hung = v.SmokeResult((), -1, "", "timed out", 60.0)
-    both_hung = v.VerifyReport("buildah", v.ImageReport("original", "t:a", ok, smoke=hung),
-                               v.ImageReport("rewritten", "t:b", ok, smoke=hung))
+    both_hung = v.VerifyReport(
+        "buildah", v.ImageReport("original", "t:a", ok, smoke=hung), v.ImageReport("rewritten", "t:b", ok, smoke=hung)
+    )
     assert both_hung.smoke_match is False and not both_hung.ok
     failed = v.ImageReport("rewritten", "t:b", v.BuildResult(False, 2.0, "boom"))
     r = v.VerifyReport("buildah", a, failed)
@@ -107,11 +149,13 @@ def test_report_properties():
 
 def test_created_images_are_read_from_buildahs_output():
     """What a build made (to be removed) and what it reused (someone else's)."""
-    log = ("[1/2] STEP 1/3: FROM python:3.11-slim AS build\n[1/2] STEP 2/3: RUN echo hi > /x\n"
-           "--> Using cache fae88ab5d555b45da745cbf68ece9e4ee00fbb27e84d9846014449a30852e0a6\n--> fae88ab5d55\n"
-           "[1/2] STEP 3/3: RUN echo there >> /x\n--> 8cb71437832\n[2/2] STEP 1/3: FROM python:3.11-slim\n"
-           "[2/2] STEP 2/3: COPY --from=build /x /x\n--> 3b149bcb903\n[2/2] STEP 3/3: RUN cat /x\nhi\n"
-           "--> not an id\n[2/2] COMMIT localhost/t:1\n--> 2fd73382868\n")
+    log = (
+        "[1/2] STEP 1/3: FROM python:3.11-slim AS build\n[1/2] STEP 2/3: RUN echo hi > /x\n"
+        "--> Using cache fae88ab5d555b45da745cbf68ece9e4ee00fbb27e84d9846014449a30852e0a6\n--> fae88ab5d55\n"
+        "[1/2] STEP 3/3: RUN echo there >> /x\n--> 8cb71437832\n[2/2] STEP 1/3: FROM python:3.11-slim\n"
+        "[2/2] STEP 2/3: COPY --from=build /x /x\n--> 3b149bcb903\n[2/2] STEP 3/3: RUN cat /x\nhi\n"
+        "--> not an id\n[2/2] COMMIT localhost/t:1\n--> 2fd73382868\n"
+    )
     assert v.BuildahEngine().created_images(log) == ("8cb71437832", "3b149bcb903", "2fd73382868")
     assert v.DockerEngine().created_images(log) == ()
 

@@ -31,6 +31,7 @@ a variable there).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import attrs
@@ -39,6 +40,7 @@ from ..syntax.buildkit import GO_SPACE
 from ..syntax.nodes import Instruction
 
 _SPACE = frozenset(GO_SPACE)
+_RE_SPACES = re.compile("[" + re.escape(GO_SPACE) + "]+")
 _SPECIAL = frozenset("@*#?-$!0")  # lex.go isSpecialParam
 
 
@@ -395,6 +397,12 @@ def _is_go_digit(ch: str) -> bool:
 
 
 def _run(word: str, escape: str, lookup: Lookup, split: bool) -> Expansion:
+    if "$" not in word and "'" not in word and '"' not in word and escape not in word and "\ufeff" not in word:
+        # Nothing to expand, unquote or unescape (most words): the lexer would
+        # copy every character and split the words at Go's spaces.
+        if not split:
+            return Expansion(word, None, ())
+        return Expansion(word, tuple(w for w in _RE_SPACES.split(word) if w), ())
     lexer = _Lexer(word, escape, lookup)
     words = _Words() if split else None
     try:

@@ -18,7 +18,7 @@ class DockerfileSyntaxError(ValueError):
         self.source_line = _line_of(source, line) if source is not None else None
         super().__init__(message)
 
-    def located(self, path: str | None, source: str | None) -> "DockerfileSyntaxError":
+    def located(self, path: str | None, source: str | None) -> DockerfileSyntaxError:
         """Attach the file's path and text (done once, where both are known)."""
         if path is not None:
             self.path = path

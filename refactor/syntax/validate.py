@@ -51,12 +51,31 @@ from .nodes import Dockerfile, Instruction, UnknownInstruction
 FLAGS: dict[str, dict[str, str]] = {
     "FROM": {"platform": "string"},
     "RUN": {"mount": "strings", "network": "string", "security": "strings", "device": "strings"},
-    "COPY": {"from": "string", "chown": "string", "chmod": "string", "link": "bool", "parents": "bool",
-             "exclude": "strings"},
-    "ADD": {"chown": "string", "chmod": "string", "checksum": "string", "link": "bool", "keep-git-dir": "bool",
-            "parents": "bool", "exclude": "strings", "unpack": "bool"},
-    "HEALTHCHECK": {"interval": "string", "timeout": "string", "start-period": "string",
-                    "start-interval": "string", "retries": "string"},
+    "COPY": {
+        "from": "string",
+        "chown": "string",
+        "chmod": "string",
+        "link": "bool",
+        "parents": "bool",
+        "exclude": "strings",
+    },
+    "ADD": {
+        "chown": "string",
+        "chmod": "string",
+        "checksum": "string",
+        "link": "bool",
+        "keep-git-dir": "bool",
+        "parents": "bool",
+        "exclude": "strings",
+        "unpack": "bool",
+    },
+    "HEALTHCHECK": {
+        "interval": "string",
+        "timeout": "string",
+        "start-period": "string",
+        "start-interval": "string",
+        "retries": "string",
+    },
 }
 #: instructions whose flags BuildKit never reads (so never refuses)
 FLAGS_NOT_READ = ("ARG", "STOPSIGNAL")
@@ -64,8 +83,10 @@ EXACTLY_ONE = ("MAINTAINER", "USER", "WORKDIR", "STOPSIGNAL")
 AT_LEAST_ONE = ("ENV", "LABEL", "ARG", "EXPOSE", "VOLUME", "ONBUILD", "HEALTHCHECK")
 STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
 # Go's strings.TrimSpace (unicode.IsSpace); Python's str.strip also trims \x1c-\x1f.
-GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-           "\u2028\u2029\u202f\u205f\u3000"
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 class Refused(Exception):
@@ -144,8 +165,11 @@ def check_instruction(ins: Instruction) -> None:
 def _check_from(args: tuple[str, ...]) -> None:
     if len(args) == 3 and args[1].lower() == "as":
         if not STAGE_NAME.match(args[2].lower()):
-            raise Refused(f"invalid name for build stage: {shorten(args[2], 60)!r}, name can't start with a number"
-                          " or contain symbols", args[2])
+            raise Refused(
+                f"invalid name for build stage: {shorten(args[2], 60)!r}, name can't start with a number"
+                " or contain symbols",
+                args[2],
+            )
     elif len(args) != 1:
         raise Refused("FROM requires either one or three arguments (an image, then `AS name`)")
 
@@ -196,14 +220,23 @@ def _check_healthcheck(ins: Instruction, args: tuple[str, ...]) -> None:
     retries = ins.flag("retries")
     if retries:
         if not re.fullmatch(r"[+-]?[0-9]+", retries) or not -(2**31) <= int(retries) < 2**31:
-            raise Refused(f"HEALTHCHECK --retries: not a 32-bit integer: {shorten(retries, 40)!r}",
-                          f"--retries={retries}")
+            raise Refused(
+                f"HEALTHCHECK --retries: not a 32-bit integer: {shorten(retries, 40)!r}", f"--retries={retries}"
+            )
         if int(retries) < 0:
             raise Refused(f"HEALTHCHECK --retries cannot be negative ({int(retries)})", f"--retries={retries}")
 
 
-_UNITS = {"ns": 1, "us": 1_000, "\u00b5s": 1_000, "\u03bcs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
-          "m": 60_000_000_000, "h": 3_600_000_000_000}
+_UNITS = {
+    "ns": 1,
+    "us": 1_000,
+    "\u00b5s": 1_000,
+    "\u03bcs": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60_000_000_000,
+    "h": 3_600_000_000_000,
+}
 _MAX = 1 << 63
 
 
@@ -227,7 +260,7 @@ def go_duration(text: str) -> int:
         whole, fraction = m.group(1), m.group(2)
         if not whole and not fraction:
             raise ValueError(text)  # "." alone
-        s = s[m.end():]
+        s = s[m.end() :]
         unit_end = 0
         while unit_end < len(s) and not (s[unit_end] == "." or s[unit_end].isascii() and s[unit_end].isdigit()):
             unit_end += 1

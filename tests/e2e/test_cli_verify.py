@@ -50,8 +50,16 @@ def test_verify_refuses_to_write_a_rewrite_that_does_not_build(engine, tmp_path)
     app, dest = copy_app("c-make", tmp_path)
     dockerfile = dest / "Dockerfile"
     before = dockerfile.read_bytes()
-    p = msb("--write", "--verify", "--select", "TST101", *selftest_args(app), dockerfile, timeout=1800,
-            extra_passes="tests.e2e.breaking_passes:BreaksTheBuild")
+    p = msb(
+        "--write",
+        "--verify",
+        "--select",
+        "TST101",
+        *selftest_args(app),
+        dockerfile,
+        timeout=1800,
+        extra_passes="tests.e2e.breaking_passes:BreaksTheBuild",
+    )
     print(p.err)
     assert p.returncode == 123
     assert f"{dockerfile}: verification failed: the rewrite does not build; not written" in p.err
@@ -71,8 +79,9 @@ def test_verify_standard_input_builds_it_from_the_named_context(engine, tmp_path
     dockerfile = dest / "Dockerfile"
     original = dockerfile.read_bytes()
     dockerfile.write_text("FROM scratch\n")  # what is on disk must not matter
-    p = msb("--write", "--verify", *selftest_args(app), "-", "--stdin-filename", dockerfile, stdin=original,
-            timeout=1800)
+    p = msb(
+        "--write", "--verify", *selftest_args(app), "-", "--stdin-filename", dockerfile, stdin=original, timeout=1800
+    )
     print(p.err)
     assert p.returncode == 0, p.err
     assert p.out != original.decode() and p.out.rstrip().endswith('"]')
@@ -84,7 +93,7 @@ def test_verify_standard_input_builds_it_from_the_named_context(engine, tmp_path
 
 # -- what a RUN step can reach (docs/cli.md, "What --verify runs") -------------------------
 
-PROBE = '''import os, sys, urllib.request
+PROBE = """import os, sys, urllib.request
 try:
     urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/{sys.argv[2]}", timeout=5)
     loopback = "reached"
@@ -93,15 +102,15 @@ except OSError:
 print("loopback:", loopback)
 print("processes:", sum(1 for name in os.listdir("/proc") if name.isdigit()))
 print("uid_map:", " ".join(open("/proc/self/uid_map").read().split()))
-'''
+"""
 
 
-FETCH = '''import sys, urllib.request
+FETCH = """import sys, urllib.request
 try:
     urllib.request.urlopen(sys.argv[1], timeout=5)
 except OSError as e:
     sys.exit(f"cannot reach {sys.argv[1]}: {getattr(e, 'reason', e)}")
-'''
+"""
 
 
 @pytest.fixture
@@ -157,9 +166,11 @@ def test_run_steps_are_isolated_from_the_host(engine, tmp_path, loopback_server)
     nonce = f"msb-e2e-{uuid.uuid4().hex}"
     (tmp_path / "probe.py").write_text(PROBE)
     dockerfile = tmp_path / "Dockerfile"
-    dockerfile.write_text("FROM python:3.11-slim AS probe\nCOPY probe.py /probe.py\n"
-                          f"RUN python3 /probe.py {port} {nonce} > /facts\n"
-                          "FROM python:3.11-slim\nCOPY --from=probe /facts /facts\nCMD cat /facts\n")
+    dockerfile.write_text(
+        "FROM python:3.11-slim AS probe\nCOPY probe.py /probe.py\n"
+        f"RUN python3 /probe.py {port} {nonce} > /facts\n"
+        "FROM python:3.11-slim\nCOPY --from=probe /facts /facts\nCMD cat /facts\n"
+    )
     before = all_images(engine)
     p = msb("--write", "--verify", "--verify-cmd", "cat /facts", "--select=MSB001", dockerfile, timeout=1800)
     print(p.err)
@@ -183,21 +194,27 @@ def test_when_the_original_does_not_build_the_rewrite_is_not_blamed(engine, tmp_
     port, seen = loopback_server
     nonce = f"msb-e2e-{uuid.uuid4().hex}"
     (tmp_path / "fetch.py").write_text(FETCH)
-    text = ("FROM python:3.11-slim\nCOPY fetch.py /fetch.py\n"
-            f"RUN python3 /fetch.py http://127.0.0.1:{port}/{nonce}\n"
-            "CMD python3 -m http.server\n")
+    text = (
+        "FROM python:3.11-slim\nCOPY fetch.py /fetch.py\n"
+        f"RUN python3 /fetch.py http://127.0.0.1:{port}/{nonce}\n"
+        "CMD python3 -m http.server\n"
+    )
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(text)
     before = all_images(engine)
     p = msb("--write", "--verify", "--select=MSB001", dockerfile, timeout=1800)
     print(p.err)
     assert p.returncode == 123
-    assert (f"{dockerfile}: verification failed: the original does not build (see its log), so the rewrite could "
-            "not be checked; not written") in p.err.splitlines()
+    assert (
+        f"{dockerfile}: verification failed: the original does not build (see its log), so the rewrite could "
+        "not be checked; not written"
+    ) in p.err.splitlines()
     assert f"{dockerfile}: verify: original: BUILD FAILED" in p.err
     assert f"cannot reach http://127.0.0.1:{port}/{nonce}: [Errno 111] Connection refused" in p.err  # its log
-    assert (f"{dockerfile}: verify: rewritten: not built (the original does not build: nothing to compare with)"
-            in p.err.splitlines())
+    assert (
+        f"{dockerfile}: verify: rewritten: not built (the original does not build: nothing to compare with)"
+        in p.err.splitlines()
+    )
     assert "rewritten: BUILD FAILED" not in p.err and "the rewrite does not build" not in p.err
     assert seen == [] and dockerfile.read_text() == text
     assert images_made_by(engine, before, nonce) == set()

@@ -20,7 +20,8 @@ def test_broken_rewrite_reports_build_failure(engine):
     app = load_app(APPS_DIR / "c-make")
     before = working_containers(engine)
     broken = app.reference.read_text().replace(
-        "COPY --from=build /out/usr/local/bin/stats", "COPY --from=build /out/usr/bin/stats")
+        "COPY --from=build /out/usr/local/bin/stats", "COPY --from=build /out/usr/bin/stats"
+    )
     assert broken != app.reference.read_text()
     report = v.verify(app.dockerfile, broken, app.dir, smoke_env=app.selftest_env, engine=engine)
     print(report.summary())
@@ -59,8 +60,9 @@ def test_good_rewrite_reports_both_images(engine):
     """smoke_cmd=[] runs each image's own ENTRYPOINT/CMD; the report describes
     both images."""
     app = load_app(APPS_DIR / "go-cmd")
-    report = v.verify(app.dockerfile, app.reference.read_text(), app.dir,
-                      smoke_cmd=[], smoke_env={"SELFTEST": "1"}, engine=engine)
+    report = v.verify(
+        app.dockerfile, app.reference.read_text(), app.dir, smoke_cmd=[], smoke_env={"SELFTEST": "1"}, engine=engine
+    )
     print(report.summary())
     assert report.ok and report.smoke_match
     assert report.rewritten.smoke.argv == ()
@@ -76,8 +78,7 @@ def test_smoke_command_that_never_ends_times_out(engine):
     """Without SELFTEST the go-stdlib service serves forever: the run is cut at
     run_timeout, reported as exit -1, and no container is left running."""
     app = load_app(APPS_DIR / "go-stdlib")
-    report = v.verify(app.dockerfile, app.reference.read_text(), app.dir, smoke_cmd=[],
-                      engine=engine, run_timeout=5)
+    report = v.verify(app.dockerfile, app.reference.read_text(), app.dir, smoke_cmd=[], engine=engine, run_timeout=5)
     for img in (report.original, report.rewritten):
         assert img.smoke.exit_code == -1
         assert "timed out" in img.smoke.stderr
