@@ -8,7 +8,9 @@ process every input, report, and choose the exit code.
 
 from __future__ import annotations
 
+import collections
 import os
+import re
 import time
 
 from .options import CONFIG_OPTIONS, resolve
@@ -167,6 +169,23 @@ def verify_settings(s: dict) -> tuple[tuple[str, ...] | None, tuple[tuple[str, s
     return verify_cmd, tuple(verify_env)
 
 
+_LINE = re.compile(r"\bline \d+")
+
+
+def declines_of(r) -> list[tuple[str, str]]:
+    """(pass, reason) for each pass that declined the file: a note when
+    other passes ran, the skip reason when every pass declined."""
+    from .engine import Status
+
+    found = [(n.code, n.message[len("declined: ") :]) for n in r.notes if n.message.startswith("declined: ")]
+    if r.status is Status.SKIPPED and r.reason and not r.reason.startswith("switched off"):
+        for part in r.reason.split("; "):
+            code, sep, reason = part.partition(": ")
+            if sep and code.startswith("MSB"):
+                found.append((code, reason))
+    return [(code, _LINE.sub("line N", reason)) for code, reason in found]
+
+
 def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     """Process every Dockerfile found under ``paths``; report; the exit code."""
     from .discovery import Found, iter_files
@@ -192,11 +211,15 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
 
     keep = opts.fmt != "text"  # the text report needs only the counts
 
+    declined: dict[str, collections.Counter] = {}
+
     def record(r):
         if keep:
             results.append(r)
         counts[r.status] += 1
         unsafe[0] += r.unsafe_available
+        for code, reason in declines_of(r):
+            declined.setdefault(code, collections.Counter())[reason] += 1
         out.file_result(r)
 
     def take(r):
@@ -218,6 +241,8 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
         "skipped": counts[Status.SKIPPED],
         "failed": counts[Status.FAILED],
         "unsafe_fixes_available": unsafe[0],
+        # pass -> reason -> files it left alone for it (lines blanked, so alike reasons count together)
+        "declined": {code: dict(c.most_common()) for code, c in sorted(declined.items())},
         "elapsed_seconds": round(elapsed, 3),
         "mode": opts.mode.value,
     }

@@ -126,6 +126,14 @@ class Output:
         if summary["mode"] == "diff" and summary["changed"]:
             line += " (dry run: nothing written; use --write to apply)"
         self._say(line)
+        if self.level:
+            for code, reasons in summary.get("declined", {}).items():
+                total = sum(reasons.values())
+                self._say(f"{code} left {total} file{'s' if total != 1 else ''} alone:")
+                for reason, n in list(reasons.items())[:10]:
+                    self._say(f"  {n:5d}  {reason}")
+                if len(reasons) > 10:
+                    self._say(f"  ({len(reasons) - 10} more reasons: --format json lists them all)")
 
 
 class Progress:

@@ -46,3 +46,18 @@ def test_a_bad_catalog_entry_is_a_usage_error_naming_the_file_and_nothing_is_wri
     assert str(config) in p.err and "is not in the catalog" in p.err
     assert dockerfile.read_bytes() == before
     assert msb("--runtime", "scratch", dockerfile).returncode == 2  # not a choice
+
+
+def test_declines_are_counted_by_reason_with_v_and_in_json(tmp_path):
+    import json
+
+    write(tmp_path / "a" / "Dockerfile", "FROM a AS x\nRUN make\nFROM b\nCOPY --from=x /o /o\n")
+    write(tmp_path / "b" / "Dockerfile", "FROM a AS x\nFROM b\nCOPY --from=x /o /o\n")
+    write(tmp_path / "c" / "Dockerfile", 'FROM python:3.12-slim\nCMD ["python"]\n')
+    p = msb("-v", "--select", "MSB101", tmp_path)
+    assert "MSB101 left 3 files alone:\n" in p.err
+    assert "      2  already multi-stage\n" in p.err
+    assert "      1  the final stage has no build step this tool recognises" in p.err
+    report = json.loads(msb("--format", "json", "--select", "MSB101", tmp_path).out)
+    assert report["summary"]["declined"]["MSB101"]["already multi-stage"] == 2
+    assert "left" not in msb("--select", "MSB101", tmp_path).err  # without -v: the summary line only
