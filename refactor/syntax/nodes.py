@@ -695,7 +695,7 @@ class Stage:
     def name(self) -> str | None:
         return self.from_.alias
 
-    @property
+    @cached_property
     def instructions(self) -> tuple[Instruction, ...]:
         return tuple(n for n in self.nodes if isinstance(n, Instruction))
 
@@ -724,7 +724,7 @@ class Dockerfile:
     def code(self) -> str:
         return self.bom + "".join([d.text + d.newline for d in self.directives] + [n.code for n in self.body])
 
-    @property
+    @cached_property
     def instructions(self) -> tuple[Instruction, ...]:
         return tuple(n for n in self.body if isinstance(n, Instruction))
 
@@ -739,7 +739,7 @@ class Dockerfile:
                 return d.value
         return None
 
-    @property
+    @cached_property
     def stages(self) -> tuple[Stage, ...]:
         body = self.body
         starts = [i for i, n in enumerate(body) if isinstance(n, From)]
