@@ -67,6 +67,7 @@ def execute(s: dict) -> int:
         verify_env=verify_env,
         runtime=pick("runtime"),
         runtimes=cfg.get("runtimes"),
+        test_stage=bool(pick("test_stage")),
     )
     from .output import Output
 

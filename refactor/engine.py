@@ -300,6 +300,7 @@ def refactor_text(
     keep_text: bool = True,
     runtime: str = "distroless",
     runtimes: tuple | None = None,
+    test_stage: bool = False,
 ) -> FileResult:
     """Run ``passes`` (default: all) over ``text``; see the module docstring."""
     shown = path or "<stdin>"
@@ -340,6 +341,7 @@ def refactor_text(
         unsafe_fixes,
         runtime=runtime,
         runtimes=runtimes,
+        test_stage=test_stage,
     )
     try:
         return _run(text, tree, shown, instances, ctx, unsafe_fixes, keep_text)

@@ -166,6 +166,15 @@ OPTIONS: tuple[Option, ...] = (
         default="distroless",
     ),
     Option(
+        "test_stage",
+        ("--test-stage",),
+        "switch",
+        "Move the RUN steps that only test out of a split's builder into a `test` stage (`--target test`).",
+        off_flags=("--no-test-stage",),
+        config_key="test-stage",
+        default=False,
+    ),
+    Option(
         "color",
         ("--color",),
         "value",

@@ -43,6 +43,7 @@ class Options:
     verify_cmd: tuple[str, ...] | None = None  # smoke command run in both images
     verify_env: tuple[tuple[str, str], ...] = ()  # environment of the smoke run
     runtime: str = "distroless"  # --runtime: the kind of base a split's runtime stage gets
+    test_stage: bool = False  # --test-stage: a split moves test-only RUNs into a `test` stage
     runtimes: tuple | None = attrs.field(default=None, eq=False)  # ([tool.msb-refactor.runtimes], its file)
 
 
@@ -137,6 +138,7 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
         keep_text=False,
         runtime=opts.runtime,
         runtimes=opts.runtimes,
+        test_stage=opts.test_stage,
     )
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import unified_diff

@@ -60,15 +60,20 @@ class Plan:
     runtime_packages: tuple[str, ...] = ()  # installed with the runtime base's package manager
     install_command: str | None = None  # e.g. "apt-get update && apt-get install -y ..."
     user: str | None = None  # USER for the runtime stage when its base has one ("65532:65532")
+    test_runs: tuple[Instruction, ...] = ()  # RUNs that only test: a `test` stage's, with --test-stage
     summary: str = ""  # one line: the artifacts and sizes, for the change message
 
 
 def builder_name(tree: Dockerfile) -> str:
     """``builder`` unless a stage already has that name."""
+    return _free_name(tree, "builder")
+
+
+def _free_name(tree: Dockerfile, wanted: str) -> str:
     taken = {s.name.lower() for s in tree.stages if s.name}
-    name, k = "builder", 2
+    name, k = wanted, 2
     while name in taken:
-        name, k = f"builder{k}", k + 1
+        name, k = f"{wanted}{k}", k + 1
     return name
 
 
@@ -85,11 +90,21 @@ def runtime_instructions(tree: Dockerfile, stage: Stage) -> tuple[list[Instructi
     return moved, copied
 
 
-def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit) -> None:
-    """Add to ``edit`` (an ``Edit`` of the engine) every operation of the split."""
+def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit, test_stage: bool = False) -> None:
+    """Add to ``edit`` (an ``Edit`` of the engine) every operation of the split.
+
+    With ``test_stage``, the RUNs that only test leave the builder for a
+    ``test`` stage built on it, between the builder and the runtime: `docker
+    build` no longer runs them, `docker build --target test` does."""
     name = stage.name or builder_name(tree)
     moved, copied = runtime_instructions(tree, stage)
     last = stage.instructions[-1]
+    if test_stage and plan.test_runs:
+        test_stage_nodes: list = [tree.blank_line(), tree.make_from(name, alias=_free_name(tree, "test"))]
+        for ins in plan.test_runs:
+            edit.remove(ins)
+            test_stage_nodes.extend(tree.owned(ins))
+        edit.insert_after(last, *test_stage_nodes)
 
     if stage.name is None:
         from_ = stage.from_
@@ -513,3 +528,16 @@ def steps_the_runtime_may_need(tree: Dockerfile, stage_facts: StageFacts) -> tup
                     " a split would leave it in the builder"
                 )
     return tuple(dict.fromkeys(folders)), None
+
+
+def test_only_runs(stage_facts: StageFacts, build_steps) -> tuple[Instruction, ...]:
+    """RUNs whose every command is a test step (``go test``, ``cargo test``,
+    ``make check``) and that come after the last build step: moving one
+    changes nothing the runtime receives."""
+    last_build = max((ins.line for ins in build_steps), default=0)
+    out = []
+    for ins, run in stage_facts.runs:
+        if run.tests and not (run.builds or run.installs or run.removals or run.other or run.unknown):
+            if ins.line > last_build:
+                out.append(ins)
+    return tuple(out)

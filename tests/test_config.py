@@ -84,6 +84,7 @@ def test_keys_come_from_the_option_table():
         "buildkit-syntax",
         "color",
         "runtime",
+        "test-stage",
     }
 
 

@@ -18,6 +18,7 @@ from ..split import (
     healthcheck_problem,
     resolve_program,
     steps_the_runtime_may_need,
+    test_only_runs,
 )
 from . import common
 
@@ -84,5 +85,6 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         runtime_packages=tuple(packages),
         install_command=install_command,
         user=choice.user,
+        test_runs=test_only_runs(stage_facts, [ins for ins, _ in builds]),
         summary=choice.summary,
     )

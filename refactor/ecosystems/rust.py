@@ -16,6 +16,7 @@ from ..split import (
     on_runtime_path,
     resolve_program,
     steps_the_runtime_may_need,
+    test_only_runs,
 )
 from . import common
 
@@ -66,5 +67,6 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         copies=tuple(copies),
         build_step=next(ins for ins, a in builds if a is art),
         user=choice.user,
+        test_runs=test_only_runs(stage_facts, [ins for ins, _ in builds]),
         summary=choice.summary,
     )

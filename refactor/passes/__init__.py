@@ -211,6 +211,8 @@ class PassContext:
     """The kind of base a split's runtime stage gets (``--runtime``)."""
     runtimes: tuple | None = attrs.field(default=None, eq=False)
     """The user's ``[tool.msb-refactor.runtimes]`` table and its file, if any."""
+    test_stage: bool = False
+    """A split moves RUN steps that only test into a ``test`` stage (``--test-stage``)."""
 
     def catalog(self):
         """The runtime catalog with the user's overrides (read once per table)."""

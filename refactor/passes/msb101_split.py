@@ -20,6 +20,11 @@ class SplitBuild(Pass):
 
     Ecosystems: Go (`go build`, `go install`), Rust (`cargo build`,
     `cargo install`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
+    so a failing test still fails the build; with `--test-stage`, a RUN that
+    only tests moves into a `test` stage built on the builder
+    (`docker build --target test` runs it).
+
     When the tool cannot name the artifacts, what the runtime needs, or the
     program the image runs, it leaves the file alone and says why.
 
@@ -95,5 +100,5 @@ class SplitBuild(Pass):
         if plan.summary:
             message += f"; {plan.summary}"
         edit = out.change(message, applicability=SAFE, at=stage.from_)
-        apply_plan(tree, stage, plan, edit)
+        apply_plan(tree, stage, plan, edit, test_stage=ctx.test_stage)
         return out
