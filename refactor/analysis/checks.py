@@ -17,6 +17,21 @@ EXPANDED = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGN
 
 
 def stage_problems(tree: Dockerfile) -> frozenset[str]:
+    """The tree's problems; computed once per tree (the engine asks of a
+    pass's input what it asked of the previous pass's output)."""
+    from . import facts
+
+    memo = facts(tree).memo
+    found = memo.get(_MEMO)
+    if found is None:
+        found = memo[_MEMO] = _stage_problems(tree)
+    return found
+
+
+_MEMO = "checks.stage_problems"
+
+
+def _stage_problems(tree: Dockerfile) -> frozenset[str]:
     from . import facts
     from .expand import references
 
