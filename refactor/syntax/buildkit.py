@@ -70,6 +70,10 @@ def split_command(line: str) -> tuple[str, list[str], str]:
 
 def extract_builder_flags(line: str) -> tuple[str, list[str]]:
     """parser.extractBuilderFlags, which walks bytes, not characters."""
+    if line.isascii():  # bytes are characters; most lines have no flag to read
+        rest = line.lstrip("\t\n\v\f\r ")
+        if not rest.startswith("--"):
+            return rest, []
     raw = line.encode("utf-8")
     s = raw.decode("latin-1")
     words: list[str] = []
