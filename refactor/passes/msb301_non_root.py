@@ -376,6 +376,10 @@ NEEDS_ROOT = frozenset(
     groupmod chown chgrp mount umount sysctl setcap iptables ip6tables service systemctl update-rc.d
     update-ca-certificates ldconfig modprobe sshd cron crond rsyslogd syslogd init systemd supervisord
     visudo passwd chpasswd""".split()
+    # Servers whose packaged configuration starts them as root (a master
+    # process that writes /var/lib/nginx, /run/apache2, binds port 80):
+    # under another user they fail at start, on any base image.
+    + "nginx httpd apache2 apache2ctl apachectl php-fpm postfix".split()
 )
 INSTALLERS = {
     "npm": ("install", "i", "ci", "add", "update"),
