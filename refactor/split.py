@@ -235,7 +235,10 @@ def context_copies(tree: Dockerfile, stage: Stage, context, build_only) -> tuple
         into_dir = dest.endswith("/") or len(ins.sources) > 1
         for source in ins.sources:
             if "://" in source or source.startswith("git@"):
-                return [], f"`{ins.name}` of a remote source at line {ins.line}"
+                return [], (
+                    f"`{ins.name} {source}` at line {ins.line} fetches what the tool cannot see, so it cannot tell"
+                    " whether the app reads it at run time; copy it from the build context instead"
+                )
             rel = posixpath.normpath(source.lstrip("/"))
             rel = "" if rel == "." else rel
             if rel and not context.exists(rel):
