@@ -1314,7 +1314,21 @@ def _match(patterns: tuple[str, ...], ref: Reference) -> str | None:
     """The first pattern that matches: one with a ``:`` is matched against
     ``REPOSITORY:TAG``, one without against the repository."""
     name = ref.name
-    for p in patterns:
-        if fnmatch.fnmatchcase(name if ":" in p else ref.repository, p):
+    repository = ref.repository
+    for p, tagged, prefix, match in _compiled(patterns):
+        subject = name if tagged else repository
+        if subject.startswith(prefix) and match(subject) is not None:
             return p
     return None
+
+
+@functools.cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, str, Any], ...]:
+    """Per pattern: whether it names a tag, the literal text before its first
+    wildcard (a subject not starting with it cannot match: most do not, and
+    this test is cheaper than the match), and ``fnmatchcase``'s own regex."""
+    out = []
+    for p in patterns:
+        cut = min([p.index(c) for c in "*?[" if c in p], default=len(p))
+        out.append((p, ":" in p, p[:cut], re.compile(fnmatch.translate(p)).match))
+    return tuple(out)
