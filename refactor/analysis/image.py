@@ -182,8 +182,19 @@ class StageStates:
     def __init__(self, graph: StageGraph, states: dict[int, tuple[StageState, ...]]) -> None:
         self.graph = graph
         self.by_stage = states  # stage index -> states; [k] is before stage.instructions[k]
+        self._positions: dict[int, tuple[int, int]] | None = None
 
     def _position(self, ins: Instruction) -> tuple[int, int]:
+        positions = self._positions
+        if positions is None:  # asked for many instructions: indexed by identity, once
+            positions = self._positions = {
+                id(n): (info.index, k)
+                for info in self.graph
+                for k, n in reversed(tuple(enumerate(info.stage.instructions)))
+            }
+        found = positions.get(id(ins))
+        if found is not None and self.graph[found[0]].stage.instructions[found[1]] is ins:
+            return found
         info = self.graph.stage_of(ins)
         if info is None:
             raise ValueError("the instruction is not in a stage of this Dockerfile")
