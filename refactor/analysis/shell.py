@@ -298,6 +298,16 @@ def _unquoted_heredoc(content: str) -> str | None:
 _IFS_OR_GLOB = re.compile(r"[ \t\n*?\[]")
 
 
+def word_fields(
+    word: Word, lookup: Callable[[str], str | None], script_variables: frozenset[str] = frozenset()
+) -> list[str] | None:
+    """``SimpleCommand((word,), script_variables=...).expanded(lookup)``
+    without making the command: the fields of one word, or None."""
+    if script_variables.intersection(word.variables):
+        return None
+    return _fields(word.parts, lookup)
+
+
 def _fields(parts: tuple[tuple, ...], lookup: Callable[[str], str | None]) -> list[str] | None:
     """[value], [] when an empty unquoted expansion removes the word, or None."""
     out = []

@@ -18,7 +18,7 @@ from functools import cached_property
 import attrs
 
 from ..analysis import facts
-from ..analysis.shell import Script, SimpleCommand, Word, run_script
+from ..analysis.shell import Script, SimpleCommand, Word, run_script, word_fields
 from ..context import BuildContext
 from ..syntax.nodes import Dockerfile, Instruction, Run
 from .images import image_env, image_workdir
@@ -171,7 +171,7 @@ class Invocation:
 
     def _arg(self, word: Word) -> list[Arg]:
         lookup = self.site.lookup
-        fields = SimpleCommand((word,), script_variables=self.cmd.script_variables).expanded(lookup)
+        fields = word_fields(word, lookup, self.cmd.script_variables)
         if fields is not None:
             return [Arg(v, word.raw, word.variables) for v in fields]
         # A lone unquoted $VAR whose value has blanks: the shell splits it.
