@@ -1315,20 +1315,21 @@ def _match(patterns: tuple[str, ...], ref: Reference) -> str | None:
     ``REPOSITORY:TAG``, one without against the repository."""
     name = ref.name
     repository = ref.repository
-    for p, tagged, prefix, match in _compiled(patterns):
+    for p, tagged, prefix in _prefixes(patterns):
         subject = name if tagged else repository
-        if subject.startswith(prefix) and match(subject) is not None:
+        if subject.startswith(prefix) and fnmatch.fnmatchcase(subject, p):
             return p
     return None
 
 
 @functools.cache
-def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, str, Any], ...]:
-    """Per pattern: whether it names a tag, the literal text before its first
-    wildcard (a subject not starting with it cannot match: most do not, and
-    this test is cheaper than the match), and ``fnmatchcase``'s own regex."""
+def _prefixes(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+    """Per pattern: whether it names a tag, and the literal text before its
+    first wildcard. A subject that does not start with that text cannot
+    match: most do not, and that test costs far less than the match (and
+    a pattern never tried is never compiled)."""
     out = []
     for p in patterns:
         cut = min([p.index(c) for c in "*?[" if c in p], default=len(p))
-        out.append((p, ":" in p, p[:cut], re.compile(fnmatch.translate(p)).match))
+        out.append((p, ":" in p, p[:cut]))
     return tuple(out)
