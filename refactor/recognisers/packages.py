@@ -134,7 +134,8 @@ def _packages(inv: Invocation, opts: Parsed) -> tuple[tuple[str, ...], str | Non
 
 
 def _script(inv: Invocation) -> list[Invocation]:
-    return [Invocation(inv.site, c, k) for k, c in enumerate(inv.site.script.commands) if k != inv.index]
+    # The site's own invocations: each reads (expands) its words once, however many installs ask.
+    return [c for c in inv.site.invocations() if c.index != inv.index]
 
 
 def _sub(inv: Invocation) -> str | None:

@@ -129,8 +129,7 @@ class RunSite:
         for site in self.earlier_runs:
             yield from site.invocations()
         if before is not None:
-            for k in range(before.index):
-                yield Invocation(self, self.script.commands[k], k)
+            yield from self.invocations()[: before.index]
 
 
 class Invocation:
