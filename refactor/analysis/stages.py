@@ -20,6 +20,7 @@ The final stage is the last one (``--target`` is not considered).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -158,6 +159,12 @@ class StageGraph:
         return tuple(e for s in self.stages for e in (s.base, *s.uses) if e.stage == stage)
 
 
+@functools.cache
+def _platform_vars() -> dict[str, Var]:
+    """The platform ARGs every file starts with (Var is immutable: made once; Scope copies the dict)."""
+    return {n: Var(n, None, "platform ARG", f"${n} depends on the build's platform") for n in PLATFORM_ARGS}
+
+
 def global_scopes(tree: Dockerfile) -> tuple[Scope, dict[int, Scope]]:
     """The global scope (what FROM lines see) and the scope before each ARG
     that precedes the first FROM (by id of the node).
@@ -166,7 +173,7 @@ def global_scopes(tree: Dockerfile) -> tuple[Scope, dict[int, Scope]]:
     with a default takes it (expanded with what came before); one without
     a default keeps what it had, or only ``--build-arg`` sets it.
     """
-    scope = Scope({n: Var(n, None, "platform ARG", f"${n} depends on the build's platform") for n in PLATFORM_ARGS})
+    scope = Scope(_platform_vars())
     before: dict[int, Scope] = {}
     for node in tree.body:
         if isinstance(node, From):
