@@ -89,66 +89,6 @@ def _reducers(escape: str) -> dict:
 _REDUCERS = {"\\": _reducers("\\"), "`": _reducers("`")}
 
 
-def _build(tokens, escape: str) -> Dockerfile | None:
-    """The tree ``drive`` builds from these tokens, built directly: the
-    grammar only groups lines (``BOM? directive* (COMMENT | BLANK |
-    instruction)*``), and this loop does it without the automaton's shifts
-    and reductions. None when a token does not fit where it stands (a lexer
-    bug): the caller runs the automaton, which names that token."""
-    line_classes = _LINE_CLASSES
-    top_classes = _TOP_CLASSES
-    bom = ""
-    directives: list = []
-    body: list = []
-    lines: list | None = None  # the open instruction's lines
-    bodies: list = []
-    heredocs_ok = False  # the open instruction may take heredoc bodies now
-    continuing = False  # the open instruction continues (it may take CONT_* lines)
-    head = True  # nothing but a BOM and directives so far
-    first = True
-    for kind, raw, line, _col in tokens:
-        if kind == "INSTR" or kind == "INSTR_CONT":
-            if lines is not None:
-                body.append(make_instruction(tuple(lines), tuple(bodies), escape))
-                bodies = []
-            text = raw.rstrip("\r\n")
-            lines = [SourceLine(text, raw[len(text) :], line)]
-            continuing = kind == "INSTR_CONT"
-            heredocs_ok = not continuing
-            head = False
-        elif kind == "CONT_LINE" or kind == "CONT_COMMENT" or kind == "CONT_BLANK" or kind == "CONT_END":
-            if not continuing:
-                return None
-            text = raw.rstrip("\r\n")
-            lines.append(line_classes[kind](text, raw[len(text) :], line))
-            if kind == "CONT_END":
-                continuing = False
-                heredocs_ok = True
-        elif kind == "HEREDOC":
-            if not heredocs_ok:
-                return None
-            bodies.append(HeredocBody(raw, line))
-        elif kind == "COMMENT" or kind == "BLANK":
-            if lines is not None:
-                body.append(make_instruction(tuple(lines), tuple(bodies), escape))
-                lines, bodies = None, []
-                continuing = heredocs_ok = False
-            text = raw.rstrip("\r\n")
-            body.append(top_classes[kind](text, raw[len(text) :], line))
-            head = False
-        elif kind == "DIRECTIVE" and head:
-            text = raw.rstrip("\r\n")
-            directives.append(Directive(text, raw[len(text) :], line))
-        elif kind == "BOM" and first:
-            bom = raw
-        else:
-            return None
-        first = False
-    if lines is not None:
-        body.append(make_instruction(tuple(lines), tuple(bodies), escape))
-    return Dockerfile(tuple(body), tuple(directives), bom, escape)
-
-
 def parse(text: str, path: str | None = None, *, validate: bool = True) -> Dockerfile:
     """Parse a Dockerfile into its lossless tree.
 
@@ -162,9 +102,7 @@ def parse(text: str, path: str | None = None, *, validate: bool = True) -> Docke
         if len(text) > MAX_LINE_BYTES // 4:  # only then can a line be too long
             _check_line_lengths(text)
         directives = scan_directives(text)
-        tree = _build(tokenize(text, directives), directives.escape)
-        if tree is None:  # a token out of place: the automaton says which
-            tree = drive(load(), tokenize(text, directives), _REDUCERS[directives.escape])
+        tree = drive(load(), tokenize(text, directives), _REDUCERS[directives.escape])
         if validate:
             for ins in tree.body:
                 if isinstance(ins, Instruction):
