@@ -452,6 +452,16 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
         )
 
     decline_notes = tuple(Note(code, 0, f"declined: {reason}") for code, reason in declined.items())
+
+    def unchanged() -> FileResult:
+        return FileResult(
+            shown,
+            Status.UNCHANGED,
+            notes=tuple(notes) + decline_notes,
+            unsafe_available=unsafe_left,
+            source=text if keep_text else None,
+        )
+
     if not changes:
         if declined and len(declined) == len(passes):
             return FileResult(
@@ -460,22 +470,10 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 reason="; ".join(f"{c}: {r}" for c, r in declined.items()),
                 source=text if keep_text else None,
             )
-        return FileResult(
-            shown,
-            Status.UNCHANGED,
-            notes=tuple(notes) + decline_notes,
-            unsafe_available=unsafe_left,
-            source=text if keep_text else None,
-        )
+        return unchanged()
     new_text = tree.code
-    if new_text == text:
-        return FileResult(
-            shown,
-            Status.UNCHANGED,
-            notes=tuple(notes) + decline_notes,
-            unsafe_available=unsafe_left,
-            source=text if keep_text else None,
-        )
+    if new_text == text:  # the passes' edits cancelled out
+        return unchanged()
     return FileResult(
         shown,
         Status.CHANGED,

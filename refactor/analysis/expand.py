@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from ..syntax.buildkit import GO_SPACE
+from ..syntax.buildkit import GO_SPACE, Words
 from ..syntax.nodes import Instruction
 
 _SPACE = frozenset(GO_SPACE)
@@ -157,41 +157,6 @@ class _Unknown:
 Lookup = Callable[[str], str | None | _Unknown]  # a value, None when unset, or _Unknown
 
 
-class _Words:
-    """lex.go wordsStruct: how ProcessWords splits the result (for EXPOSE)."""
-
-    __slots__ = ("in_word", "word", "words")
-
-    def __init__(self) -> None:
-        self.word = ""
-        self.words: list[str] = []
-        self.in_word = False
-
-    def add_char(self, ch: str) -> None:
-        if ch in _SPACE:
-            if self.in_word and self.word:
-                self.words.append(self.word)
-                self.word = ""
-                self.in_word = False
-        else:
-            self.add_raw(ch)
-
-    def add_raw(self, s: str) -> None:
-        self.word += s
-        self.in_word = True
-
-    def add_string(self, s: str) -> None:
-        for ch in s:
-            self.add_char(ch)
-
-    def get(self) -> list[str]:
-        if self.word:
-            self.words.append(self.word)
-            self.word = ""
-            self.in_word = False
-        return self.words
-
-
 class _Lexer:
     """lex.go shellWord, rule for rule; a value may be unknown (None)."""
 
@@ -217,7 +182,7 @@ class _Lexer:
         if self.reason is None:
             self.reason = reason
 
-    def stop_on(self, stop: str, words: _Words | None = None) -> str | None:
+    def stop_on(self, stop: str, words: Words | None = None) -> str | None:
         out: list[str] = []
         known = True
         while self.i < self.n:
@@ -404,7 +369,7 @@ def _run(word: str, escape: str, lookup: Lookup, split: bool) -> Expansion:
             return Expansion(word, None, ())
         return Expansion(word, tuple(w for w in _RE_SPACES.split(word) if w), ())
     lexer = _Lexer(word, escape, lookup)
-    words = _Words() if split else None
+    words = Words() if split else None
     try:
         text = lexer.stop_on("", words)
     except ExpansionError as e:

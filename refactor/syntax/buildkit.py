@@ -352,7 +352,10 @@ class _ShellError(Exception):
     pass
 
 
-class _Words:
+class Words:
+    """lex.go wordsStruct: how BuildKit splits a processed word into words
+    (for EXPOSE and the like); refactor.analysis.expand uses it too."""
+
     __slots__ = ("word", "words", "in_word")
 
     def __init__(self) -> None:
@@ -367,19 +370,16 @@ class _Words:
                 self.word = ""
                 self.in_word = False
         else:
-            self.add_raw_char(ch)
+            self.add_raw(ch)
 
-    def add_raw_char(self, ch: str) -> None:
-        self.word += ch
+    def add_raw(self, s: str) -> None:
+        """Text taken as is (quoted or escaped): part of the word."""
+        self.word += s
         self.in_word = True
 
     def add_string(self, s: str) -> None:
         for ch in s:
             self.add_char(ch)
-
-    def add_raw_string(self, s: str) -> None:
-        self.word += s
-        self.in_word = True
 
     def get(self) -> list[str]:
         if self.word:
@@ -415,7 +415,7 @@ class _ShellWords:
 
     def stop_on(self, stop: str) -> tuple[str, list[str]]:
         result = []
-        words = _Words()
+        words = Words()
         while self.peek() != "":
             ch = self.peek()
             if stop and ch == stop:
@@ -424,11 +424,11 @@ class _ShellWords:
             if ch == "'":
                 tmp = self.single_quote()
                 result.append(tmp)
-                words.add_raw_string(tmp)
+                words.add_raw(tmp)
             elif ch == '"':
                 tmp = self.double_quote()
                 result.append(tmp)
-                words.add_raw_string(tmp)
+                words.add_raw(tmp)
             elif ch == "$":
                 tmp = self.dollar()
                 result.append(tmp)
@@ -437,12 +437,12 @@ class _ShellWords:
                 ch = self.next()
                 if ch == "\\":
                     if self.raw_escapes:
-                        words.add_raw_char(ch)
+                        words.add_raw(ch)
                         result.append(ch)
                     ch = self.next()
                     if ch == "":
                         break
-                    words.add_raw_char(ch)
+                    words.add_raw(ch)
                 else:
                     words.add_char(ch)
                 result.append(ch)
