@@ -130,3 +130,42 @@ def runtime_with_packages(ctx, stage, need: str, exec_form: bool, installs, libr
             + " && rm -rf /var/lib/apt/lists/*"
         )
     return slim, packages, command
+
+
+@attrs.frozen
+class Program:
+    """The artifact the image runs, found among an ecosystem's builds."""
+
+    builds: tuple  # (Run, Artifact) of the ecosystem, in order
+    artifact: object  # the one the image's command runs
+    dest: str | None  # where the runtime puts it (None: its own path)
+    folders: tuple[str, ...]  # folders RUN steps made, which the runtime needs too
+    build_step: object  # the RUN that made it
+
+
+def find_program(tree, stage_facts, ecosystem: str, noun: str = "binary", kinds=None) -> Program | str | None:
+    """What every ecosystem asks first: its builds (None when there are
+    none), the one the image runs, and whether anything else in the stage
+    stops a split (each a one-line reason)."""
+    from ..split import healthcheck_problem, resolve_program, steps_the_runtime_may_need
+
+    builds = tuple(
+        (ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == ecosystem
+    )
+    if not builds:
+        return None
+    candidates = [a for _, a in builds if kinds is None or a.kind in kinds]
+    art, dest = resolve_program(stage_facts, candidates)
+    if art is None:
+        made = ", ".join(a.path for a in candidates) or f"no {noun}"
+        return (
+            f"cannot tell which {noun} the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
+        )
+    # Only now every RUN is read: most stages are declined before.
+    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
+    if reason:
+        return reason
+    reason = healthcheck_problem(stage_facts, candidates)
+    if reason:
+        return reason
+    return Program(builds, art, dest, folders, next(ins for ins, a in builds if a is art))

@@ -15,9 +15,6 @@ from ..split import (
     Plan,
     StageFacts,
     context_copies,
-    healthcheck_problem,
-    resolve_program,
-    steps_the_runtime_may_need,
     test_only_runs,
 )
 from . import common
@@ -31,23 +28,11 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "go"]
-    if not builds:
-        return None
-    art, dest = resolve_program(stage_facts, [a for _, a in builds])
-    if art is None:
-        made = ", ".join(a.path for _, a in builds)
-        return (
-            f"cannot tell which binary the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
-        )
-    # Only now every RUN is read: most stages are declined before.
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
-    reason = healthcheck_problem(stage_facts, [a for _, a in builds])
-    if reason:
-        return reason
-    build_step = next(ins for ins, a in builds if a is art)
+    found = common.find_program(tree, stage_facts, "go")
+    if not isinstance(found, common.Program):
+        return found
+    art, dest, folders, build_step = found.artifact, found.dest, found.folders, found.build_step
+    builds = found.builds
     details = art.details
     builder_env: tuple[tuple[str, str], ...] = ()
     if details.cgo is None and details.imports_c is False and not details.cgo_modules:

@@ -15,9 +15,6 @@ from ..split import (
     Plan,
     StageFacts,
     context_copies,
-    healthcheck_problem,
-    resolve_program,
-    steps_the_runtime_may_need,
     test_only_runs,
 )
 from . import common
@@ -34,21 +31,10 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "c"]
-    if not builds:
-        return None
-    programs = [a for _, a in builds if a.kind == "native-binary"]
-    art, dest = resolve_program(stage_facts, programs)
-    if art is None:
-        made = ", ".join(a.path for a in programs) or "no program"
-        return f"cannot tell which program the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
-    # Only now every RUN is read: most stages are declined before.
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
-    reason = healthcheck_problem(stage_facts, programs)
-    if reason:
-        return reason
+    found = common.find_program(tree, stage_facts, "c", noun="program", kinds=("native-binary",))
+    if not isinstance(found, common.Program):
+        return found
+    art, dest, folders, builds = found.artifact, found.dest, found.folders, found.builds
     details = art.details
     if details.static:
         need = "static"
@@ -76,7 +62,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         runtime_image=choice.image,
         runtime_reason=choice.reason,
         copies=tuple(copies),
-        build_step=next(ins for ins, a in builds if a is art),
+        build_step=found.build_step,
         runtime_packages=tuple(packages),
         install_command=install_command,
         user=choice.user,

@@ -12,10 +12,7 @@ from ..split import (
     Plan,
     StageFacts,
     context_copies,
-    healthcheck_problem,
     on_runtime_path,
-    resolve_program,
-    steps_the_runtime_may_need,
     test_only_runs,
 )
 from . import common
@@ -30,23 +27,11 @@ def build_only(name: str, is_dir: bool) -> bool:
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
-    builds = [(ins, art) for ins, run in stage_facts.build_runs for art in run.builds if art.ecosystem == "rust"]
-    if not builds:
-        return None
+    found = common.find_program(tree, stage_facts, "rust")
+    if not isinstance(found, common.Program):
+        return found
+    art, dest, folders, builds = found.artifact, found.dest, found.folders, found.builds
     artifacts = [a for _, a in builds]
-    art, dest = resolve_program(stage_facts, artifacts)
-    if art is None:
-        made = ", ".join(a.path for a in artifacts)
-        return (
-            f"cannot tell which binary the image runs: the command runs `{stage_facts.program}`, the build makes {made}"
-        )
-    # Only now every RUN is read: most stages are declined before.
-    folders, reason = steps_the_runtime_may_need(tree, stage_facts)
-    if reason:
-        return reason
-    reason = healthcheck_problem(stage_facts, artifacts)
-    if reason:
-        return reason
     musl = art.details.musl
     if musl is None:
         return "cannot tell whether the Rust binary links glibc or musl (the builder's C library is not known)"
@@ -65,7 +50,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         runtime_image=choice.image,
         runtime_reason=choice.reason,
         copies=tuple(copies),
-        build_step=next(ins for ins, a in builds if a is art),
+        build_step=found.build_step,
         user=choice.user,
         test_runs=test_only_runs(stage_facts, [ins for ins, _ in builds]),
         summary=choice.summary,
