@@ -357,7 +357,6 @@ class StageFacts:
         self._tree, self._stage, self._context = tree, stage, context
         self._build_words = build_words
         self.program: str | None = known["program"]  # what ENTRYPOINT/CMD runs, as written
-        self.command_words: tuple[str, ...] | None = known["command_words"]  # the command's literal words
         self.exec_form: bool = known["exec_form"]  # ENTRYPOINT, CMD and HEALTHCHECK need no shell
         self.workdir: str | None = known["workdir"]  # the final WORKDIR
         self.path: tuple[str, ...] | None = known["path"]  # the builder's PATH; None: the base image's
@@ -400,14 +399,11 @@ def read_stage(tree: Dockerfile, stage: Stage, ctx, build_words) -> StageFacts |
     exec_form = all(i.is_exec_form for i in entry) and not any(
         i.name == "HEALTHCHECK" and not i.is_exec_form and not i.is_none for i in stage.instructions
     )
-    program = None
     if command.is_exec_form:
-        words: tuple[str, ...] | None = tuple(command.value)
-        program = words[0] if words else None
+        program = command.value[0] if command.value else None
     else:  # the shell runs one command: its name is the program, whatever its arguments
         script = read_shell(command.rest)
         simple = script.understood and len(script.commands) == 1 and not script.commands[0].assignments
-        words = tuple(script.commands[0].words() or ()) or None if simple else None
         program = script.commands[0].name if simple else None
     healthchecks = tuple(
         (check.line, _first_word(check.command))
@@ -424,7 +420,6 @@ def read_stage(tree: Dockerfile, stage: Stage, ctx, build_words) -> StageFacts |
         ctx.build_context,
         build_words,
         program=program,
-        command_words=words,
         exec_form=exec_form,
         workdir=workdir,
         path=path,

@@ -97,6 +97,8 @@ class SplitBuild(Pass):
         out = self.outcome()
         what = ", ".join(c.path for c in plan.copies if c.why == "artifact")
         message = f"split into builder and runtime on {plan.runtime_image} ({plan.runtime_reason}); copies {what}"
+        if plan.runtime_packages:
+            message += f"; installs {', '.join(plan.runtime_packages)} for the libraries it links"
         if plan.summary:
             message += f"; {plan.summary}"
         edit = out.change(message, applicability=SAFE, at=stage.from_)

@@ -36,7 +36,6 @@ def facts(program, workdir="/app", path=None) -> StageFacts:
         None,
         None,
         program=program,
-        command_words=None,
         exec_form=True,
         workdir=workdir,
         path=path,
