@@ -29,7 +29,7 @@ from .syntax.nodes import Arg, Dockerfile, Env, Instruction, Shell, Stage, User,
 # reads them, so they move to the runtime stage.
 CONFIG_ONLY = frozenset({"CMD", "ENTRYPOINT", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER"})
 # Instructions both stages need: later build steps read them, and so does the image.
-SHARED = (Env, Workdir, Shell)
+SHARED = (Arg, Env, Workdir, Shell, User)
 
 
 @attrs.frozen
@@ -77,7 +77,7 @@ def _free_name(tree: Dockerfile, wanted: str) -> str:
     return name
 
 
-def runtime_instructions(tree: Dockerfile, stage: Stage) -> tuple[list[Instruction], list[Instruction]]:
+def runtime_instructions(stage: Stage) -> tuple[list[Instruction], list[Instruction]]:
     """(moved, copied): the stage's config-only instructions, which move to
     the runtime, and the ENV/WORKDIR/SHELL/USER/ARG instructions, which both
     stages need (copied as new nodes of the same text)."""
@@ -85,7 +85,7 @@ def runtime_instructions(tree: Dockerfile, stage: Stage) -> tuple[list[Instructi
     for ins in stage.instructions[1:]:
         if ins.name in CONFIG_ONLY:
             moved.append(ins)
-        elif isinstance(ins, (*SHARED, User, Arg)):
+        elif isinstance(ins, SHARED):
             copied.append(ins)
     return moved, copied
 
@@ -97,7 +97,7 @@ def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit, test_stage: boo
     ``test`` stage built on it, between the builder and the runtime: `docker
     build` no longer runs them, `docker build --target test` does."""
     name = stage.name or builder_name(tree)
-    moved, copied = runtime_instructions(tree, stage)
+    moved, copied = runtime_instructions(stage)
     last = stage.instructions[-1]
     if test_stage and plan.test_runs:
         test_stage_nodes: list = [tree.blank_line(), tree.make_from(name, alias=_free_name(tree, "test"))]
@@ -116,13 +116,13 @@ def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit, test_stage: boo
     copied = _without_unused_args(tree, copied, moved)
     runtime.extend(tree.instruction(text) for text in global_args_needed(tree, moved + copied))
     # ARG, ENV, SHELL, WORKDIR in their original order: later ones may read earlier ones.
-    runtime.extend(_copy_of(tree, ins) for ins in copied if not isinstance(ins, User))
+    runtime.extend(_copy_of(ins) for ins in copied if not isinstance(ins, User))
     if plan.install_command:
         runtime.append(tree.instruction(f"RUN {plan.install_command}"))
     runtime.extend(tree.make_copy([c.path], c.target, from_=name, chown=c.chown) for c in plan.copies)
     users = [ins for ins in copied if isinstance(ins, User)]
     if users:  # the original's last USER decides who runs the app
-        runtime.append(_copy_of(tree, users[-1]))
+        runtime.append(_copy_of(users[-1]))
     elif plan.user:
         runtime.append(tree.instruction(f"USER {plan.user}"))
     for ins in moved:
@@ -163,7 +163,7 @@ def global_args_needed(tree: Dockerfile, instructions: list[Instruction]) -> lis
     return lines
 
 
-def _copy_of(tree: Dockerfile, ins: Instruction) -> Instruction:
+def _copy_of(ins: Instruction) -> Instruction:
     """A new node with the same lines, byte for byte (the original stays in
     the builder; a body holds each node object once)."""
     return type(ins)(ins.lines, ins.heredoc_bodies, ins.escape)
