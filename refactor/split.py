@@ -48,6 +48,17 @@ class Copy:
 
 
 @attrs.frozen
+class Step:
+    """Instructions (as text, in the file's keyword case) the builder gains
+    next to one of its own: a virtual environment made before the first
+    install, dev dependencies pruned after the build."""
+
+    anchor: Instruction
+    texts: tuple[str, ...]
+    after: bool = False
+
+
+@attrs.frozen
 class Plan:
     """What one ecosystem found and wants; ``apply_plan`` writes it."""
 
@@ -62,6 +73,11 @@ class Plan:
     user: str | None = None  # USER for the runtime stage when its base has one ("65532:65532")
     test_runs: tuple[Instruction, ...] = ()  # RUNs that only test: a `test` stage's, with --test-stage
     summary: str = ""  # one line: the artifacts and sizes, for the change message
+    builder_steps: tuple[Step, ...] = ()  # instructions the builder gains (beyond ``builder_env``)
+    runtime_env: tuple[tuple[str, str], ...] = ()  # ENV the runtime gains (PATH to a copied venv)
+    # Config-only instructions the runtime gets rewritten (``npm start`` resolved to the ``node``
+    # command it runs): (original, new text). The original leaves the builder as when moved.
+    commands: tuple[tuple[Instruction, str], ...] = ()
 
 
 def builder_name(tree: Dockerfile) -> str:
@@ -111,12 +127,16 @@ def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit, test_stage: boo
         edit.replace(from_, tree.make_from(from_.image, alias=name, platform=from_.platform))
     for key, value in plan.builder_env:
         edit.insert_before(plan.build_step, tree.instruction(f"ENV {key}={value}"))
+    for step in plan.builder_steps:
+        nodes = [tree.instruction(text) for text in step.texts]
+        (edit.insert_after if step.after else edit.insert_before)(step.anchor, *nodes)
 
     runtime: list = [tree.blank_line(), tree.make_from(plan.runtime_image)]
     copied = _without_unused_args(tree, copied, moved)
     runtime.extend(tree.instruction(text) for text in global_args_needed(tree, moved + copied))
     # ARG, ENV, SHELL, WORKDIR in their original order: later ones may read earlier ones.
     runtime.extend(_copy_of(ins) for ins in copied if not isinstance(ins, User))
+    runtime.extend(tree.instruction(f"ENV {key}={value}") for key, value in plan.runtime_env)
     if plan.install_command:
         runtime.append(tree.instruction(f"RUN {plan.install_command}"))
     runtime.extend(tree.make_copy([c.path], c.target, from_=name, chown=c.chown) for c in plan.copies)
@@ -125,9 +145,14 @@ def apply_plan(tree: Dockerfile, stage: Stage, plan: Plan, edit, test_stage: boo
         runtime.append(_copy_of(users[-1]))
     elif plan.user:
         runtime.append(tree.instruction(f"USER {plan.user}"))
+    rewritten = {id(ins): text for ins, text in plan.commands}
     for ins in moved:
         edit.remove(ins)
-        runtime.extend(tree.owned(ins))
+        if id(ins) in rewritten:  # its comments come along; the instruction is the plan's
+            runtime.extend(node for node in tree.owned(ins) if node is not ins)
+            runtime.append(tree.instruction(rewritten[id(ins)]))
+        else:
+            runtime.extend(tree.owned(ins))
     edit.insert_after(last, *runtime)
 
 

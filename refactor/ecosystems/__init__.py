@@ -1,32 +1,65 @@
 """One module per ecosystem. Each reads the single stage of a build and
 returns a ``refactor.split.Plan``, a one-line reason why it cannot split it,
 or None when the stage is not of its ecosystem. ``plan_split`` asks them in
-order and returns the first answer."""
+order and returns the first answer.
+
+A module says what it is with module attributes, so that adding one is
+adding its name to ``MODULES``:
+
+- ``TITLE``: its name for people ("Go"), in messages and docs;
+- ``COMMANDS``: the commands it builds with, as regular expressions of the
+  command name (``go``, ``g\\+\\+``);
+- ``NEEDLES``: plain substrings, one of which every such command holds (a
+  cheap test before the regular expression);
+- ``EXAMPLE`` and ``FIXTURE_PREFIX``: the MSB101 fixture its docs page shows,
+  and the prefix of its fixtures' names.
+"""
 
 from __future__ import annotations
 
 import importlib
 import re
+from functools import cache
 
+# In the order asked: a module that knows a package manager comes before the
+# C/C++ one, since installing a package may compile native code with make.
 MODULES = ("go", "rust", "native")
-# The commands the modules build with, where a command starts (after an
-# operator or a keyword, behind assignments): a stage whose RUNs call none of
-# them is not read further. Most Dockerfiles build nothing these modules know,
-# and installing gcc or make is not building with them.
-_ASSIGNMENT = r"""[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+"""
-BUILD_WORDS = re.compile(
-    r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
-    r"(?:\S*/)?(?:go|cargo|rustc|make|gmake|cmake|gcc|g\+\+|cc|c\+\+|clang|clang\+\+|\./configure)(?=\s|$)",
-    re.M,
-)
 
-# Each command BUILD_WORDS finds holds one of these: a text with none of them
-# is not searched (the search costs ~10 us a RUN; this test a few hundred ns).
-_NEEDLES = ("go", "rustc", "make", "cc", "g++", "c++", "clang", "configure")
+
+@cache
+def modules() -> tuple:
+    return tuple(importlib.import_module(f"{__name__}.{name}") for name in MODULES)
+
+
+# A command starts after an operator or a keyword, behind assignments: a
+# stage whose RUNs call none of the modules' commands is not read further.
+# Most Dockerfiles build nothing these modules know.
+_ASSIGNMENT = r"""[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+"""
+
+
+@cache
+def build_words() -> re.Pattern:
+    commands = "|".join(c for m in modules() for c in m.COMMANDS)
+    return re.compile(
+        r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
+        r"(?:\S*/)?(?:" + commands + r")(?=\s|$)",
+        re.M,
+    )
+
+
+@cache
+def _needles() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for m in modules() for n in m.NEEDLES))
 
 
 def _may_build(text: str) -> bool:
-    return any(n in text for n in _NEEDLES) and BUILD_WORDS.search(text) is not None
+    # The search costs ~10 us a RUN; the substring test a few hundred ns.
+    return any(n in text for n in _needles()) and build_words().search(text) is not None
+
+
+def titles() -> str:
+    """"Go, Rust, C/C++": what the split knows, for messages."""
+    return ", ".join(m.TITLE for m in modules())
 
 
 def plan_split(tree, stage, ctx):
@@ -35,11 +68,11 @@ def plan_split(tree, stage, ctx):
     runs = [ins for ins in stage.instructions if ins.name == "RUN"]
     if not any(_may_build(ins.rest) or ins.heredocs for ins in runs):
         return None
-    stage_facts = read_stage(tree, stage, ctx, BUILD_WORDS)
+    stage_facts = read_stage(tree, stage, ctx, build_words())
     if isinstance(stage_facts, str):
         return stage_facts
-    for name in MODULES:
-        answer = importlib.import_module(f"{__name__}.{name}").plan(tree, stage, ctx, stage_facts)
+    for module in modules():
+        answer = module.plan(tree, stage, ctx, stage_facts)
         if answer is not None:
             return answer
     for ins, run in stage_facts.build_runs:  # no ecosystem saw a build: say what could not be read

@@ -19,6 +19,11 @@ from ..split import (
 )
 from . import common
 
+TITLE = "Go"
+COMMANDS = ("go",)
+NEEDLES = ("go",)
+EXAMPLE, FIXTURE_PREFIX = "go-static-templates", "go-"
+
 SOURCES = (".go", ".s", ".c", ".h")  # Go sources and what cgo compiles with them
 MANIFESTS = frozenset({"go.mod", "go.sum", "go.work", "go.work.sum", "vendor"})
 

@@ -19,6 +19,11 @@ from ..split import (
 )
 from . import common
 
+TITLE = "C/C++"
+COMMANDS = ("make", "gmake", "cmake", "gcc", r"g\+\+", "cc", r"c\+\+", "clang", r"clang\+\+", r"\./configure")
+NEEDLES = ("make", "cc", "g++", "c++", "clang", "configure")
+EXAMPLE, FIXTURE_PREFIX = "c-make-install", "c-"
+
 SOURCES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".o", ".a", ".in", ".am", ".ac", ".m4", ".cmake")
 MANIFESTS = frozenset({"configure", "build", "CMakeFiles", "autom4te.cache", "src", "include", "tests", "test"})
 CXX = ("g++", "c++", "clang++")

@@ -17,6 +17,11 @@ from ..split import (
 )
 from . import common
 
+TITLE = "Rust"
+COMMANDS = ("cargo", "rustc")
+NEEDLES = ("cargo", "rustc")
+EXAMPLE, FIXTURE_PREFIX = "rust-release", "rust-"
+
 MANIFESTS = frozenset(
     {"Cargo.toml", "Cargo.lock", "build.rs", "target", ".cargo", "rust-toolchain", "rust-toolchain.toml"}
 )

@@ -81,7 +81,7 @@ class SplitBuild(Pass):
     changes_image = frozenset({"entrypoint", "env", "workdir", "user", "volume", "stopsignal", "healthcheck"})
 
     def run(self, tree, ctx):
-        from ..ecosystems import plan_split
+        from ..ecosystems import plan_split, titles
         from ..split import apply_plan
 
         if not tree.stages:
@@ -91,7 +91,7 @@ class SplitBuild(Pass):
         stage = tree.stages[0]
         plan = plan_split(tree, stage, ctx)
         if plan is None:
-            return Decline("the final stage has no build step this tool recognises (Go, Rust, C/C++)")
+            return Decline(f"the final stage has no build step this tool recognises ({titles()})")
         if isinstance(plan, str):
             return Decline(plan)
         out = self.outcome()
