@@ -58,7 +58,7 @@ def _may_build(text: str) -> bool:
 
 
 def titles() -> str:
-    """"Go, Rust, C/C++": what the split knows, for messages."""
+    """What the split knows ("Go, Rust, C/C++"), for messages."""
     return ", ".join(m.TITLE for m in modules())
 
 
