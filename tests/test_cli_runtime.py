@@ -61,3 +61,24 @@ def test_declines_are_counted_by_reason_with_v_and_in_json(tmp_path):
     report = json.loads(msb("--format", "json", "--select", "MSB101", tmp_path).out)
     assert report["summary"]["declined"]["MSB101"]["already multi-stage"] == 2
     assert "left" not in msb("--select", "MSB101", tmp_path).err  # without -v: the summary line only
+
+
+def test_the_non_root_pass_reads_the_configurations_catalog_entries(tmp_path):
+    """A private base declared in [runtimes] with its own non-root user: MSB301
+    runs the image as that user; without the entry it cannot tell and says so."""
+    dockerfile = write(
+        tmp_path / "Dockerfile", 'FROM registry.example.com/base/run:2026.11\nCOPY app /app\nCMD ["/app"]\n'
+    )
+    (tmp_path / "app").write_bytes(b"\x7fELF\x02\x01\x01\x00")  # a program, not a script to read
+    p = msb("--select", "MSB301", dockerfile)
+    assert "+USER" not in p.out and "is not in the runtime catalog" in p.err
+    write(
+        tmp_path / ".msb-refactor.toml",
+        '[runtimes.base."registry.example.com/base/run:2026.11"]\n'
+        'family = "debian"\nrelease = "debian13"\nshell = false\npackage-manager = "none"\n'
+        'provides = ["static", "libc", "cc"]\nnonroot = { user = "app", uid = 10001, gid = 10001 }\n'
+        "eol = 2028-08-09\n",
+    )
+    p = msb("--select", "MSB301", dockerfile)
+    assert p.returncode == 0
+    assert "+USER 10001:10001\n" in p.out

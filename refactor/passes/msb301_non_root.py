@@ -302,15 +302,21 @@ _DEFAULT_PORTS = (
 )
 
 
-@functools.lru_cache(maxsize=1024)
-def describe_base(image: str) -> BaseFacts:
-    """The catalog's facts about ``image`` in the shape this pass uses (the
-    shipped catalog's; cached, as it is, for the process)."""
+def describe_base(image: str, catalog=None) -> BaseFacts:
+    """The catalog's facts about ``image`` in the shape this pass uses:
+    ``catalog`` is the one with the user's ``[runtimes]`` entries (the
+    shipped one when None)."""
+    from ..catalog import load_catalog
+
+    return _describe_base(image, catalog if catalog is not None else load_catalog())
+
+
+@functools.lru_cache(maxsize=1024)  # a catalog hashes by identity: one entry per catalog and image
+def _describe_base(image: str, cat) -> BaseFacts:
     import fnmatch
 
-    from ..catalog import load_catalog, parse_reference
+    from ..catalog import parse_reference
 
-    cat = load_catalog()
     fam = cat.family(image)
     default = fam.default_user
     facts_ = BaseFacts(
@@ -439,7 +445,7 @@ def assess(tree, ctx) -> Plan | Refusal | Leave | None:
     user = state.user
     if isinstance(user, str) and not _is_root(user):
         return Leave("user-nonroot")
-    base = describe_base(image) if image != "scratch" else None
+    base = describe_base(image, ctx.catalog()) if image != "scratch" else None
     if users:
         last = users[-1]
         if isinstance(user, Unknown) or "$" in last.rest:
