@@ -213,6 +213,7 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
     keep = opts.fmt != "text"  # the text report needs only the counts
 
     declined: dict[str, collections.Counter] = {}
+    sizes: list[dict] = []  # the splits' size estimates
 
     def record(r):
         if keep:
@@ -221,6 +222,7 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
         unsafe[0] += r.unsafe_available
         for code, reason in declines_of(r):
             declined.setdefault(code, collections.Counter())[reason] += 1
+        sizes.extend(estimates_of(r))
         out.file_result(r)
 
     def take(r):
@@ -247,9 +249,27 @@ def run_paths(paths, exclude, opts, passes, jobs, out) -> int:
         "elapsed_seconds": round(elapsed, 3),
         "mode": opts.mode.value,
     }
+    if sizes:
+        summary["estimated_size_mb"] = estimated_sizes(sizes)
     out.finish(results, summary, passes, found)
     if counts[Status.FAILED]:
         return EXIT_FAILED
     if opts.mode.value == "check" and counts[Status.CHANGED]:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def estimates_of(r) -> list[dict]:
+    """The size estimates of a result's splits (MSB101's ``estimated_size``)."""
+    return [dict(c.details)["estimated_size"] for c in r.changes if c.details and "estimated_size" in dict(c.details)]
+
+
+def estimated_sizes(splits: list[dict]) -> dict:
+    """The catalog's estimates summed over the splits of a run: base image
+    sizes before (the builder) and after (the runtime base), in MB."""
+    return {
+        "splits": len(splits),
+        "before": round(sum(s["before_mb"] for s in splits), 1),
+        "after": round(sum(s["after_mb"] for s in splits), 1),
+        "source": "the runtime catalog's approximate compressed sizes of the base images (refactor/data/runtimes.toml)",
+    }

@@ -69,6 +69,7 @@ class Change:
     message: str
     applicability: str  # "safe" or "unsafe"
     reason: str | None = None  # why it is unsafe
+    details: tuple[tuple[str, object], ...] = ()  # figures for reports (a split's size estimate), as pairs
 
 
 @attrs.frozen
@@ -100,7 +101,7 @@ class FileResult:
             (
                 self.path,
                 self.status.value,
-                tuple((c.code, c.line, c.message, c.applicability, c.reason) for c in self.changes),
+                tuple((c.code, c.line, c.message, c.applicability, c.reason, c.details) for c in self.changes),
                 tuple((n.code, n.line, n.message) for n in self.notes),
                 self.reason,
                 self.error,
@@ -437,7 +438,14 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 continue
             built, origin = _apply(tree, ok, p.code)
             changes.extend(
-                Change(p.code, to_input(_edit_line(e)), e.message, e.applicability.label, e.applicability.reason)
+                Change(
+                    p.code,
+                    to_input(_edit_line(e)),
+                    e.message,
+                    e.applicability.label,
+                    e.applicability.reason,
+                    tuple(e.details.items()),
+                )
                 for e in ok
             )
             line_map = _line_map(built, origin, to_input)  # from here on, lines of the new text

@@ -125,6 +125,13 @@ class Output:
             line = "no Dockerfiles found" + (" (run with -v to see what was skipped)" if found.skipped else "")
         if summary["mode"] == "diff" and summary["changed"]:
             line += " (dry run: nothing written; use --write to apply)"
+        sizes = summary.get("estimated_size_mb")
+        if sizes:
+            n = sizes["splits"]
+            self._say(
+                f"{n} split{'s' if n != 1 else ''}: base images ~{sizes['before']:g} MB -> ~{sizes['after']:g} MB"
+                " (the runtime catalog's estimates; --verify builds and measures)"
+            )
         self._say(line)
         if self.level:
             for code, reasons in summary.get("declined", {}).items():

@@ -26,6 +26,7 @@ def file_json(r: FileResult) -> dict:
                 "message": c.message,
                 "applicability": c.applicability,
                 "unsafe_reason": c.reason,
+                "details": dict(c.details),
             }
             for c in r.changes
         ],

@@ -107,6 +107,7 @@ def test_json_format(tree):
             "line": 2,
             "applicability": "safe",
             "unsafe_reason": None,
+            "details": {},
             "message": changed["changes"][0]["message"],
         }
     ]

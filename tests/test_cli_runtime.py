@@ -82,3 +82,24 @@ def test_the_non_root_pass_reads_the_configurations_catalog_entries(tmp_path):
     p = msb("--select", "MSB301", dockerfile)
     assert p.returncode == 0
     assert "+USER 10001:10001\n" in p.out
+
+
+def test_a_split_reports_the_catalogs_size_estimate_in_json_and_the_summary(tmp_path):
+    import json
+
+    one, two = go_app(tmp_path / "a"), go_app(tmp_path / "b")
+    p = msb("--format", "json", "-j", "2", one.parent.parent.parent)
+    doc = json.loads(p.out)
+    splits = [c for f in doc["files"] for c in f["changes"] if c["code"] == "MSB101"]
+    assert len(splits) == 2  # both files, through the worker processes
+    for change in splits:
+        size = change["details"]["estimated_size"]
+        assert change["details"]["runtime"] == "gcr.io/distroless/static-debian13"
+        assert size["before_mb"] > 10 * size["after_mb"] > 0
+        assert size["before_source"] and size["after_source"]
+    total = doc["summary"]["estimated_size_mb"]
+    assert total["splits"] == 2 and total["before"] == 2 * splits[0]["details"]["estimated_size"]["before_mb"]
+    p = msb(two)
+    assert "1 split: base images ~" in p.err and " MB -> ~" in p.err
+    exec_form_only = msb("--select", "MSB001", "--format", "json", two)
+    assert "estimated_size_mb" not in json.loads(exec_form_only.out)["summary"]

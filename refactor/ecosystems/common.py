@@ -34,12 +34,27 @@ def choose_runtime(ctx, stage, need: str, exec_form: bool, prefer: str | None = 
     base = choice.base
     user = base.nonroot.spec if base.nonroot is not None and base.runs_as_root else None
     reason = choice.reason.removeprefix(f"{choice.image}: ") + (f"; not distroless: {why_not}" if why_not else "")
-    summary = ""
-    # Only a toolchain image compares with a runtime base; an OS image's gain is what was installed on it.
-    before = builder.size_mb if builder is not None and builder.language else None
-    if before and base.size_mb:
-        summary = f"base ~{before:g} MB -> ~{base.size_mb:g} MB (the catalog's estimates)"
+    sizes = size_estimate(catalog, stage.from_.image, choice.image)
+    summary = f"base ~{sizes['before_mb']:g} MB -> ~{sizes['after_mb']:g} MB (the catalog's estimates)" if sizes else ""
     return Choice(choice.image, reason, user, summary)
+
+
+def size_estimate(catalog, builder_image: str, runtime_image: str) -> dict | None:
+    """The catalog's size of the builder image and of the runtime base (MB,
+    compressed, approximate), with where each figure comes from; None when
+    either is not known. Only a toolchain image compares with a runtime
+    base: an OS image's gain is what was installed on it, which no catalog
+    knows."""
+    builder = catalog.builder(builder_image)
+    base = catalog.base(runtime_image)
+    if builder is None or not builder.language or not builder.size_mb or base is None or not base.size_mb:
+        return None
+    return {
+        "before_mb": builder.size_mb,
+        "after_mb": base.size_mb,
+        "before_source": builder.size_source,
+        "after_source": base.size_source,
+    }
 
 
 def other_copies(files, folders, choice: Choice, exclude=()) -> tuple:

@@ -113,6 +113,7 @@ class Edit:
     message: str
     applicability: Applicability = attrs.field(kw_only=True)
     ops: list[tuple[str, object, tuple]] = attrs.Factory(list)
+    details: dict = attrs.field(factory=dict, kw_only=True)  # figures for reports (JSON), beside the message
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.applicability, Applicability):
@@ -172,11 +173,23 @@ class Outcome:
     code: str = ""
 
     def change(
-        self, message: str, *, applicability: Applicability, line: int | None = None, at: BodyNode | None = None
+        self,
+        message: str,
+        *,
+        applicability: Applicability,
+        line: int | None = None,
+        at: BodyNode | None = None,
+        details: dict | None = None,
     ) -> Edit:
         """Start one change; add operations to the returned edit. Its line is
-        ``line``, or that of ``at``, or that of the first node it touches."""
-        e = Edit(line if line is not None else getattr(at, "line", 0), message, applicability=applicability)
+        ``line``, or that of ``at``, or that of the first node it touches.
+        ``details``: figures the JSON report gives beside the message."""
+        e = Edit(
+            line if line is not None else getattr(at, "line", 0),
+            message,
+            applicability=applicability,
+            details=dict(details or {}),
+        )
         self.edits.append(e)
         return e
 

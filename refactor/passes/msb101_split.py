@@ -82,6 +82,7 @@ class SplitBuild(Pass):
 
     def run(self, tree, ctx):
         from ..ecosystems import plan_split, titles
+        from ..ecosystems.common import size_estimate
         from ..split import apply_plan
 
         if not tree.stages:
@@ -101,6 +102,10 @@ class SplitBuild(Pass):
             message += f"; installs {', '.join(plan.runtime_packages)} for the libraries it links"
         if plan.summary:
             message += f"; {plan.summary}"
-        edit = out.change(message, applicability=SAFE, at=stage.from_)
+        sizes = size_estimate(ctx.catalog(), stage.from_.image, plan.runtime_image)
+        details = {"ecosystem": plan.ecosystem, "runtime": plan.runtime_image}
+        if sizes:
+            details["estimated_size"] = sizes
+        edit = out.change(message, applicability=SAFE, at=stage.from_, details=details)
         apply_plan(tree, stage, plan, edit, test_stage=ctx.test_stage)
         return out
