@@ -1,10 +1,10 @@
 """Run passes over one Dockerfile's text and prove the result sound.
 
 ``refactor_text`` parses the text and runs the selected passes in run
-order, round after round, until a round proposes nothing (at most
-``MAX_ROUNDS``; not converging is an internal error). That last round ran
-every pass over the final tree, so it is also the proof that the result is
-stable. After each pass whose edits are applied, the new text is re-parsed
+order, round after round, until every pass has run over the final tree and
+proposed nothing (at most ``MAX_ROUNDS``; not converging is an internal
+error): that is the proof that the result is stable. A pass that already
+ran over the current tree and proposed nothing is not run over it again. After each pass whose edits are applied, the new text is re-parsed
 and checked, with the pass named in any failure: it must parse, print back
 identically, read back as the same tree, add no BuildKit-only syntax the
 file did not allow, and keep the final image's settings (``IMAGE_CONTRACT``)
@@ -409,8 +409,6 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
     original = tree
     changes: list[Change] = []
     declined: dict[str, str] = {}
-    notes: list[Note] = []
-    unsafe_left = 0
     line_map: list[int] | None = None  # None: the tree is the input's
 
     def to_input(line: int) -> int:
@@ -418,11 +416,15 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             return line
         return line_map[line] if line < len(line_map) else line_map[-1]
 
+    # Passes that ran over the current tree and proposed nothing: they need not
+    # run over it again. The file is stable when every pass is among them.
+    settled: set[str] = set()
+    # What each pass said over the tree it last saw: its notes and unsafe edits left.
+    said: dict[str, tuple[list[Note], int]] = {}
     for _round in range(MAX_ROUNDS):
         progressed = False
-        notes, unsafe_left = [], 0
         for p in passes:
-            if p.code in declined:
+            if p.code in declined or p.code in settled:
                 continue
             out = _run_pass(p, tree, ctx)
             if isinstance(out, Decline):
@@ -430,11 +432,13 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 # single-stage) has nothing more to do; that is no decline of the file.
                 if not any(c.code == p.code for c in changes):
                     declined[p.code] = out.reason
+                said[p.code] = ([], 0)
+                settled.add(p.code)
                 continue
-            notes.extend(Note(p.code, to_input(n.line), n.message) for n in out.notes)
             ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]
-            unsafe_left += len(out.edits) - len(ok)
+            said[p.code] = ([Note(p.code, to_input(n.line), n.message) for n in out.notes], len(out.edits) - len(ok))
             if not ok:
+                settled.add(p.code)
                 continue
             built, origin = _apply(tree, ok, p.code)
             changes.extend(
@@ -450,6 +454,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             )
             line_map = _line_map(built, origin, to_input)  # from here on, lines of the new text
             tree = _check(p, tree, built, ctx, original)
+            settled.clear()  # a new tree: every pass must see it, this one too
             progressed = True
         if not progressed:  # every pass ran over the final tree and proposed nothing: stable
             break
@@ -459,6 +464,8 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             f"passes did not converge after {MAX_ROUNDS} rounds ({last.code} keeps changing line {last.line})"
         )
 
+    notes = [n for p in passes for n in said.get(p.code, ((), 0))[0]]
+    unsafe_left = sum(said.get(p.code, ((), 0))[1] for p in passes)
     decline_notes = tuple(Note(code, 0, f"declined: {reason}") for code, reason in declined.items())
 
     def unchanged() -> FileResult:

@@ -25,8 +25,10 @@ def test_unchanged_file_is_parsed_once(monkeypatch):
     assert r.status is Status.CHANGED and len(calls) == 3  # original, then a re-parse after the one applied pass
 
 
-def test_a_changed_file_runs_each_pass_once_more_not_twice(monkeypatch):
-    """The round that proposes nothing is the stability proof: no extra run."""
+def test_a_pass_runs_once_over_each_tree_it_must_see(monkeypatch):
+    """Stable means every pass ran over the final tree and proposed nothing; a
+    pass that already did is not run over it again, and one that ran over an
+    earlier tree is."""
     runs = []
 
     class Counts(Pass):
@@ -41,7 +43,46 @@ def test_a_changed_file_runs_each_pass_once_more_not_twice(monkeypatch):
 
     r = refactor_text(GOOD, "D", select(["MSB001"]) + [Counts])
     assert r.status is Status.CHANGED
-    assert runs == [r.output, r.output]  # after MSB001 in round 1, then the round that proposes nothing
+    assert runs == [r.output]  # it ran after MSB001 changed the file: that run was over the final tree
+
+    class CountsFirst(Counts):
+        """Runs before MSB001."""
+
+        code = "TST031"
+        runs_after = ()
+
+    class Exec(select(["MSB001"])[0]):
+        runs_after = ("TST031",)
+
+    runs.clear()
+    r = refactor_text(GOOD, "D", [CountsFirst, Exec])
+    assert r.status is Status.CHANGED
+    assert runs == [GOOD, r.output]  # before MSB001's change, then over its result
+
+
+def test_notes_and_unsafe_counts_are_those_of_the_final_tree():
+    """A pass skipped in the last round (it had seen the final tree) keeps what
+    it said of that tree."""
+
+    class Notes(Pass):
+        """Notes the number of lines, and offers an unsafe edit it never gets to make."""
+
+        code = "TST032"
+        name = "notes"
+
+        def run(self, tree, ctx):
+            from refactor.passes import Applicability
+
+            out = self.outcome()
+            out.note(1, f"{tree.code.count(chr(10))} lines")
+            first = tree.instructions[0]
+            out.edit(first, first, message="unsafe", applicability=Applicability.unsafe("never applied"))
+            return out
+
+    r = refactor_text(GOOD, "D", select(["MSB001"]) + [Notes])
+    assert r.status is Status.CHANGED
+    assert [n.message for n in r.notes if n.code == "TST032"] == [f"{r.output.count(chr(10))} lines"]
+    assert r.unsafe_available == 1
 
 
 def test_changed_result_lists_code_line_message():
