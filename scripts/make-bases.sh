@@ -311,7 +311,7 @@ for b in $MSB_BASES; do
       build rust rust.Dockerfile "debian" "" rust:1.63 rust:1.63.0 ;;
     java)
       build temurin-jdk temurin-jdk.Dockerfile "debian" "" eclipse-temurin:17-jdk eclipse-temurin:17 eclipse-temurin:17-jdk-jammy
-      build temurin-jre temurin-jre.Dockerfile "debian" "" eclipse-temurin:17-jre eclipse-temurin:17-jre-jammy ;;
+      build temurin-jre temurin-jre.Dockerfile "debian" "" eclipse-temurin:17-jre eclipse-temurin:17-jre-jammy eclipse-temurin:17-jre-noble ;;
     nginx)
       build nginx nginx.Dockerfile "debian" "" nginx:latest nginx:1.22 nginx:stable nginx:bookworm ;;
     distroless)

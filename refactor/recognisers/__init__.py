@@ -56,6 +56,9 @@ def _recognisers() -> tuple[dict, Callable]:
     table.update(dict.fromkeys(native.COMMANDS, native.recognise))
     table.update(dict.fromkeys(packages.COMMANDS, packages.recognise))
     table.update(dict.fromkeys(testing.COMMANDS, testing.recognise))
+    from . import jvm  # after testing: it reads `mvn test` and `gradle check` itself
+
+    table.update(dict.fromkeys(jvm.COMMANDS, jvm.recognise))
     return table, lambda name: native.recognise if native.is_compiler(name) else None
 
 
