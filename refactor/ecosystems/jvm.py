@@ -167,7 +167,7 @@ def _app_server(stage, stage_facts: StageFacts) -> str | None:
     )
 
 
-def _command_words(stage) -> tuple[list[tuple[str | None, str]], bool, bool] | str:
+def command_words(stage) -> tuple[list[tuple[str | None, str]], bool, bool] | str:
     """The image's command as (value, raw) words, whether it runs without a
     shell, and whether an ENTRYPOINT (not a CMD) gives the program."""
     from ..analysis.shell import read_shell
@@ -206,7 +206,7 @@ def _glob(word) -> str | None:
 
 def _launched(stage, stage_facts: StageFacts, artifacts):
     """(the artifacts the command runs, why it needs a shell or None), or a reason."""
-    read = _command_words(stage)
+    read = command_words(stage)
     if isinstance(read, str):
         return read
     words, exec_form, _ = read
@@ -290,7 +290,7 @@ def _entry(entry: str, resolve, by_path: dict, artifacts):
 def _runtime(ctx, stage, stage_facts: StageFacts, shell_reason: str | None):
     """A JRE of the builder's major version: distroless when an exec-form
     ENTRYPOINT replaces its `java -jar`, otherwise a base with a shell."""
-    read = _command_words(stage)
+    read = command_words(stage)
     entrypoint = not isinstance(read, str) and read[2]
     why_not = None
     if shell_reason is not None:
