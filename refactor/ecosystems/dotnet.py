@@ -38,7 +38,7 @@ from ..split import (
     test_only_runs,
 )
 from . import common
-from .jvm import command_words
+from .jvm import command_words, named_files
 
 TITLE = ".NET"
 COMMANDS = ("dotnet",)
@@ -84,6 +84,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     made_by_app = [
         f for f in folders if not any(f == o or o.startswith(f + "/") or f.startswith(o + "/") for o in outputs)
     ]
+    files = sorted(set(files) | set(named_files(tree, stage, ctx, stage_facts.workdir)))
     copies = (Copy(art.path, "artifact"),) + common.other_copies(files, made_by_app, choice, exclude=(art.path,))
     return Plan(
         ecosystem="dotnet",

@@ -132,6 +132,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return reason
     outputs = [a.path for _, a in builds]
     made_by_build = [f for f in folders if not any(_related(f, out) for out in outputs)]
+    files = sorted(set(files) | set(named_files(tree, stage, ctx, stage_facts.workdir)))
     copies = tuple(Copy(a.path, "artifact") for a in chosen)
     copies += common.other_copies(files, made_by_build, choice, exclude=tuple(a.path for a in chosen))
     build_step = next(ins for ins, a in builds if a is chosen[0])
@@ -145,6 +146,28 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         test_runs=test_only_runs(stage_facts, [ins for ins, _ in builds]),
         summary=choice.summary,
     )
+
+
+def named_files(tree, stage, ctx, workdir: str | None) -> list[str]:
+    """Files of the build context the command names (``config.json``,
+    ``-Dconfig.file=conf/app.conf``), even under a folder that otherwise only
+    holds sources (``src/main/conf``): the app reads them when it starts."""
+    from ..recognisers.site import RunSite
+
+    read = command_words(stage)
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if isinstance(read, str) or not runs or workdir is None:
+        return []
+    files = RunSite.of(tree, runs[-1], ctx.build_context).files
+    out = []
+    for value, _ in read[0][1:]:
+        for candidate in (value, value.partition("=")[2]) if value else ():
+            if not candidate or candidate.startswith("-") or GLOB in candidate:
+                continue
+            path = posixpath.normpath(posixpath.join(workdir, candidate))
+            if files.source_of(path) is not None and path != workdir:
+                out.append(path)
+    return out
 
 
 def _related(folder: str, output: str) -> bool:
@@ -187,12 +210,24 @@ def command_words(stage) -> tuple[list[tuple[str | None, str]], bool, bool] | st
     else:
         text = command.value[0] if command.value else ""
     script = read_shell(text)
-    if not script.understood or len(script.commands) != 1 or script.commands[0].assignments:
+    commands = list(script.commands)
+    # `export JAVA_OPTS="..." && exec bin/app`: settings for the one program that follows
+    while len(commands) > 1 and _only_sets(commands[0]) and commands[1].operator in ("&&", ";"):
+        commands.pop(0)
+    if not script.understood or len(commands) != 1 or commands[0].assignments or commands[0].context:
         return f"cannot tell what `{command.logical.strip()}` at line {command.line} runs"
-    argv = script.commands[0].argv
+    argv = commands[0].argv
     if argv and argv[0].literal == "exec":
         argv = argv[1:]
     return [(w.literal if w.literal is not None else _glob(w), w.raw) for w in argv], False, entrypoint is not None
+
+
+def _only_sets(cmd) -> bool:
+    """``export NAME=value`` or ``NAME=value``: it sets the environment and runs nothing."""
+    words = cmd.argv
+    if not words:
+        return bool(cmd.assignments) and not cmd.context
+    return words[0].literal == "export" and not cmd.context and not cmd.conditional
 
 
 def _glob(word) -> str | None:

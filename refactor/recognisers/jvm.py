@@ -357,7 +357,9 @@ class _Maven:
                 return Findings(tests=(TestStep("mvn", "test", inv.cwd, inv.cmd),))
             return Findings()
         packages = bool(_PACKAGING_PHASES & set(goals)) or any(g.endswith(":repackage") for g in goals)
-        if not packages:
+        # `mvn compile assembly:single`: only the assembly's jar, not the project's own
+        assembly_only = not packages and "assembly:single" in goals
+        if not packages and not assembly_only:
             if set(goals) <= _NO_OUTPUT | {"compile", "test-compile", "process-resources", "test"}:
                 return Findings()
             unknown = [g for g in goals if g not in _NO_OUTPUT]
@@ -384,6 +386,10 @@ class _Maven:
             chosen = {posixpath.normpath(posixpath.join(folder, p.lstrip(":"))) for p in projects if p}
             named = [a for a in built if a.details.module in chosen or posixpath.basename(a.details.module) in projects]
             built = named or built
+        if assembly_only:
+            built = [a for a in built if a.details.task == "assembly"]
+            if not built:
+                return _fail(inv, "assembly:single: the POM names no jar-with-dependencies assembly the tool can read")
         if not built:
             return _fail(inv, "the POM builds no jar (packaging pom with no modules)")
         return Findings(builds=tuple(built))
@@ -431,7 +437,20 @@ class _Maven:
         shade = pom.plugin("maven-shade-plugin")
         if shade is not None:
             config = _shade_config(shade)
-            if config.get("shadedArtifactAttached") == "true":
+            if config.get("outputFile"):
+                defines_here = {**defines, "project.build.directory": target, "project.basedir": folder}
+                output = _interpolate(config["outputFile"], pom, defines_here)
+                if output is None:
+                    return f"cannot resolve the shaded jar's path `{config['outputFile']}` from {pom_path}"
+                built.append(
+                    _artifact(
+                        self.inv,
+                        "jar",
+                        posixpath.normpath(posixpath.join(folder, output)),
+                        JvmDetails("maven", "shade", True, module=module),
+                    )
+                )
+            elif config.get("shadedArtifactAttached") == "true":
                 attached.append((f"{final}-{config.get('shadedClassifierName', 'shaded')}.jar", "shade"))
             elif config.get("finalName"):
                 shaded = _interpolate(config["finalName"], pom, defines)
@@ -465,7 +484,7 @@ def _shade_config(plugin) -> dict:
     for holder in [plugin[1]] + [
         _child(e, "configuration") for e in (plugin[2] if plugin[2] is not None else ()) if e is not None
     ]:
-        for key in ("shadedArtifactAttached", "shadedClassifierName", "finalName"):
+        for key in ("shadedArtifactAttached", "shadedClassifierName", "finalName", "outputFile"):
             value = _text(holder, key) if holder is not None else None
             if value:
                 out[key] = value
@@ -488,15 +507,26 @@ _SETTINGS_NAME = re.compile(r"""rootProject\.name\s*=\s*(['"])([^'"$]+)\1""")
 _INCLUDE = re.compile(r"""^\s*include\s*\(?\s*((?:['"][^'"]+['"]\s*,?\s*)+)\)?""", re.M)
 _VERSION = re.compile(r"""^\s*version\s*(?:=\s*)?(['"])([^'"$]*)\1\s*$""", re.M)
 _VERSION_ANY = re.compile(r"""^\s*(?:project\.)?version\s*(?:=|\s['"(])""", re.M)
-_ARCHIVE_SETTINGS = re.compile(
-    r"archivesBaseName|archivesName|archiveFileName|archiveBaseName|archiveVersion|archiveClassifier|archiveName|baseName\s*=|destinationDirectory|destinationDir|buildDir|layout\.buildDirectory"
+_ARCHIVE_KEYS = (
+    r"archiveFileName|archiveBaseName|archiveVersion|archiveClassifier|archiveAppendix|archivesBaseName|archivesName"
 )
+_ARCHIVE_USE = re.compile(rf"\b(?:{_ARCHIVE_KEYS})\b")
+# `archiveBaseName.set("x")`, `archiveClassifier = ''`, `archivesBaseName = 'x'`: a literal value
+_ARCHIVE_LITERAL = re.compile(rf"""\b({_ARCHIVE_KEYS})\s*(?:\.set\(\s*|=\s*)(["'])([^"'$]*)\2""")
+# Settings that move the output where the tool does not follow.
+_OUTPUT_MOVED = re.compile(r"destinationDirectory|destinationDir\b|\bbuildDir\b|layout\.buildDirectory|\barchiveName\b")
+_RENAMED = re.compile(r"""project\(\s*['"]([^'"]+)['"]\s*\)\.name\s*=\s*['"]([^'"$]+)['"]""")
+_COMMENT_OR_STRING = re.compile(r"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""", re.S)
+_PROPERTIES_VERSION = re.compile(r"^\s*version\s*[=:]\s*(\S+)\s*$", re.M)
 _PLUGIN_BOOT = re.compile(
     r"""org\.springframework\.boot|spring-boot-gradle-plugin|id\s*\(?\s*['"]org\.springframework\.boot"""
 )
 _PLUGIN_SHADOW = re.compile(r"""com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow|shadow-gradle-plugin""")
+# The application plugin, applied (or configured: a build that configures it applies it, by a
+# convention plugin if not here).
 _PLUGIN_APPLICATION = re.compile(
-    r"""(?:^|[\s{(])(?:id\s*\(?\s*)?['"]?application['"]?\s*\)?\s*$|apply\s+plugin:\s*['"]application['"]|`application`""",
+    r"""(?:^|[\s{(])(?:id\s*\(?\s*)?['"]?application['"]?\s*\)?\s*$|apply\s*\(?\s*plugin\s*[:=]\s*['"]application['"]"""
+    r"""|`application`|^\s*application\s*(?:\{|\.)""",
     re.M,
 )
 
@@ -549,22 +579,30 @@ class _Gradle:
             return _fail(inv, "it runs only under a condition, so what it builds is not certain")
         if inv.cwd is None:
             return _fail(inv, inv.cwd_reason())
-        root = inv.cwd
+        root = self.root = inv.cwd
         if project_dir is not None:
             if project_dir.value is None:
                 return _fail(inv, f"cannot read -p `{project_dir.raw}`: {inv.why(project_dir)}")
-            root = inv.path(project_dir.value) or root
+            root = self.root = inv.path(project_dir.value) or root
         files = inv.site.files
         settings = files.read_text(posixpath.join(root, "settings.gradle")) or files.read_text(
             posixpath.join(root, "settings.gradle.kts")
         )
-        named = _SETTINGS_NAME.search(settings or "")
+        settings = _without_comments(settings or "")
+        named = _SETTINGS_NAME.search(settings)
         root_name = named.group(2) if named else posixpath.basename(root)
+        renamed = {m.group(1).lstrip(":"): m.group(2) for m in _RENAMED.finditer(settings)}
         projects = [(root, root_name, "")]
-        for match in _INCLUDE.finditer(settings or ""):
+        for match in _INCLUDE.finditer(settings):
             for include in re.findall(r"""['"]([^'"]+)['"]""", match.group(1)):
-                path = include.lstrip(":").replace(":", "/")
-                projects.append((posixpath.join(root, path), include.lstrip(":").rsplit(":", 1)[-1], include))
+                path = include.lstrip(":")
+                name = renamed.get(path, path.rsplit(":", 1)[-1])
+                projects.append((posixpath.join(root, path.replace(":", "/")), name, path))
+        known = {path for _, _, path in projects}
+        for task in tasks:
+            owner = task.rsplit(":", 1)[0].lstrip(":") if ":" in task else ""
+            if owner and owner not in known:
+                return _fail(inv, f"the task `{task}` names a project the settings file does not include")
         built: list[Artifact] = []
         for folder, name, path in projects:
             wanted = [t for t in tasks if ":" not in t or t.rsplit(":", 1)[0].lstrip(":") == path.lstrip(":")]
@@ -575,48 +613,131 @@ class _Gradle:
             reason = self._project(folder, name, [t.rsplit(":", 1)[-1] for t in wanted], excluded, built)
             if reason:
                 return _fail(inv, reason)
+        if not built and self._script(root) is None and len(projects) == 1:
+            return _fail(
+                inv, f"cannot read {root}/build.gradle: it is not copied from the build context before this step"
+            )
         if not built:
             return _fail(inv, "cannot tell which project's jar the build writes")
         return Findings(builds=tuple(built))
 
-    def _project(self, folder: str, name: str, tasks: list[str], excluded: set, built: list) -> str | None:
+    def _script(self, folder: str) -> str | None:
         files = self.inv.site.files
-        script = None
         for file_name in ("build.gradle", "build.gradle.kts"):
             script = files.read_text(posixpath.join(folder, file_name))
             if script is not None:
-                break
-        if script is None:
-            if folder == self.inv.cwd:
-                return f"cannot read {folder}/build.gradle: it is not copied from the build context before this step"
-            return None  # an included project with no build file of its own builds nothing
-        if _ARCHIVE_SETTINGS.search(script):
-            setting = _ARCHIVE_SETTINGS.search(script).group(0)
-            return f"{folder}/build.gradle sets `{setting.strip()}`: cannot resolve the jar's name from it"
-        version = _VERSION.search(script)
-        if version is None and _VERSION_ANY.search(script):
-            return f"cannot resolve the version {folder}/build.gradle sets (not a plain string)"
-        version_text = version.group(2) if version else ""
+                return script
+        return None
+
+    def _project(self, folder: str, name: str, tasks: list[str], excluded: set, built: list) -> str | None:
+        root = self.root
+        own = self._script(folder)
+        if own is None:
+            return None  # a project with no build file of its own (often the root) builds nothing
+        # What the root applies to every project (allprojects, subprojects) counts for this one too.
+        shared = ""
+        if folder != root:
+            root_script = self._script(root) or ""
+            if re.search(r"\b(?:allprojects|subprojects)\s*\{", root_script):
+                shared = root_script
+        script = shared + "\n" + own
+        moved = _OUTPUT_MOVED.search(script)
+        if moved:
+            return f"the build of {folder} sets `{moved.group(0)}`: cannot tell where the jar goes"
+        settings = _archive_settings(script)
+        if isinstance(settings, str):
+            return f"cannot resolve the jar's name from the build of {folder}: {settings}"
+        version = _VERSION.search(own) or _VERSION.search(shared)
+        if version is None and (_VERSION_ANY.search(own) or _VERSION_ANY.search(shared)):
+            return f"cannot resolve the version the build of {folder} sets (not a plain string)"
+        if version is not None:
+            version_text = version.group(2)
+        else:
+            properties = self.inv.site.files.read_text(posixpath.join(root, "gradle.properties")) or ""
+            found = _PROPERTIES_VERSION.search(properties)
+            version_text = found.group(1) if found else ""
         boot = bool(_PLUGIN_BOOT.search(script))
         shadow = bool(_PLUGIN_SHADOW.search(script))
         application = bool(_PLUGIN_APPLICATION.search(script)) or boot and "installDist" in tasks
-        stem = f"{name}-{version_text}" if version_text and version_text != "unspecified" else name
+
+        def jar_name(task: str, classifier: str) -> str:
+            chosen = {**settings.get("*", {}), **settings.get(task, {})}
+            if "archiveFileName" in chosen:
+                return chosen["archiveFileName"]
+            base = chosen.get("archiveBaseName") or chosen.get("archivesName") or chosen.get("archivesBaseName") or name
+            version_part = chosen.get("archiveVersion", version_text)
+            parts = [
+                base,
+                chosen.get("archiveAppendix", ""),
+                "" if version_part == "unspecified" else version_part,
+                chosen.get("archiveClassifier", classifier),
+            ]
+            return "-".join(p for p in parts if p) + ".jar"
+
         libs = posixpath.join(folder, "build", "libs")
         made: list[tuple[str, str, str, bool]] = []  # (kind, path, task, runnable)
         wanted = set(tasks) - excluded
         whole = bool(wanted & {"build", "assemble"})
         if (whole or "bootJar" in wanted) and boot:
-            made.append(("jar", posixpath.join(libs, f"{stem}.jar"), "bootJar", True))
+            made.append(("jar", posixpath.join(libs, jar_name("bootJar", "")), "bootJar", True))
         if whole or "jar" in wanted:
-            made.append(("jar", posixpath.join(libs, f"{stem}-plain.jar" if boot else f"{stem}.jar"), "jar", False))
+            made.append(("jar", posixpath.join(libs, jar_name("jar", "plain" if boot else "")), "jar", False))
         if shadow and (whole or "shadowJar" in wanted):
-            made.append(("jar", posixpath.join(libs, f"{stem}-all.jar"), "shadowJar", True))
+            made.append(("jar", posixpath.join(libs, jar_name("shadowJar", "all")), "shadowJar", True))
         if "installDist" in wanted:
             if not application:
-                return f"installDist needs the application plugin, which {folder}/build.gradle does not apply"
+                return f"installDist needs the application plugin, which the build of {folder} does not apply"
             made.append(("dist", posixpath.join(folder, "build", "install", name), "installDist", True))
         if "installBootDist" in wanted:
             made.append(("dist", posixpath.join(folder, "build", "install", f"{name}-boot"), "installBootDist", True))
         for kind, path, task, runnable in made:
             built.append(_artifact(self.inv, kind, path, JvmDetails("gradle", task, runnable=runnable, module=folder)))
         return None
+
+
+def _without_comments(text: str) -> str:
+    """Groovy or Kotlin text with its comments blanked (strings kept: a URL's `//` is no comment)."""
+    return _COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0)[0] in "\"'" else " ", text)
+
+
+def _archive_settings(script: str) -> dict[str, dict[str, str]] | str:
+    """The literal archive settings, by the task they configure (``*``: every
+    jar task, from ``base {}``, ``withType<Jar>`` or the top level), or a
+    reason naming the first setting whose value is not a literal."""
+    out: dict[str, dict[str, str]] = {}
+    literal: set[int] = set()
+    for m in _ARCHIVE_LITERAL.finditer(script):
+        out.setdefault(_task_of(script, m.start()), {})[m.group(1)] = m.group(3)
+        literal.add(m.start())
+    for m in _ARCHIVE_USE.finditer(script):
+        if m.start() not in literal:
+            line = script[: m.start()].count("\n") + 1
+            return f"`{m.group(0)}` at line {line} is not set to a plain string"
+    return out
+
+
+def _task_of(script: str, position: int) -> str:
+    """The jar task whose block encloses ``position``: the innermost block
+    header that names one (``shadowJar {``, ``named<ShadowJar>("shadowJar")``,
+    ``tasks.bootJar {``, ``jar {``), else ``*``."""
+    depth = 0
+    k = position
+    while k > 0:
+        k -= 1
+        c = script[k]
+        if c == "}":
+            depth += 1
+        elif c == "{":
+            if depth:
+                depth -= 1
+                continue
+            header = script[script.rfind("\n", 0, k) + 1 : k]
+            if "withType" in header:
+                return "*"
+            if re.search(r"shadowJar|ShadowJar", header):
+                return "shadowJar"
+            if re.search(r"bootJar|BootJar", header):
+                return "bootJar"
+            if re.search(r"(?:^|[\s.(\"])jar\b|<Jar>", header):
+                return "jar"
+    return "*"

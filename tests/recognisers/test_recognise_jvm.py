@@ -179,3 +179,44 @@ def test_gradle_reasons(recognise, build, run, reason):
         GRADLE + f"RUN {run}\n", {"settings.gradle": "rootProject.name = 'demo'\n", "build.gradle": build}
     )
     assert not facts.builds and reason in facts.unknown[0]
+
+
+def test_gradle_archive_settings_by_task(recognise):
+    build = (
+        "plugins {\n  id 'java'\n  id 'com.github.johnrengelman.shadow' version '8.1.1'\n}\nversion = '1.0'\n"
+        "shadowJar {\n  archiveBaseName = 'svc'\n  archiveClassifier = ''\n  archiveVersion = ''\n}\n"
+        "jar { archiveClassifier = 'thin' }\n"
+    )
+    facts = recognise(
+        GRADLE + "RUN gradle build\n", {"settings.gradle": "rootProject.name = 'demo'\n", "build.gradle": build}
+    )
+    assert paths(facts) == ["/home/gradle/p/build/libs/demo-1.0-thin.jar", "/home/gradle/p/build/libs/svc.jar"]
+
+
+def test_gradle_subproject_gets_what_allprojects_applies_and_its_renamed_name(recognise):
+    root = 'plugins { application }\nallprojects {\n  apply(plugin = "application")\n}\n'
+    settings = (
+        'rootProject.name = "r"\ninclude(\n  "a:b", // the app\n  /* "old", */\n)\nproject(":a:b").name = "bee"\n'
+    )
+    files = {"settings.gradle.kts": settings, "build.gradle.kts": root, "a/b/build.gradle.kts": "dependencies {}\n"}
+    facts = recognise(GRADLE + "RUN gradle a:b:installDist\n", files)
+    assert paths(facts) == ["/home/gradle/p/a/b/build/install/bee"]
+    missing = recognise(GRADLE + "RUN gradle old:installDist\n", files)
+    assert "names a project the settings file does not include" in missing.unknown[0]
+
+
+def test_maven_assembly_single_and_shade_output_file(recognise):
+    assembly = (
+        "<build><plugins><plugin><artifactId>maven-assembly-plugin</artifactId><configuration>"
+        "<descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs>"
+        "</configuration></plugin></plugins></build>"
+    )
+    facts = recognise(HEAD + "RUN mvn compile assembly:single -q\n", {"pom.xml": POM.format(extra=assembly)})
+    assert paths(facts) == ["/w/target/svc-1.4.0-jar-with-dependencies.jar"]
+    shade = (
+        "<build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><executions><execution><configuration>"
+        "<outputFile>${project.build.directory}/${project.artifactId}-fat.jar</outputFile>"
+        "</configuration></execution></executions></plugin></plugins></build>"
+    )
+    facts = recognise(HEAD + "RUN mvn package\n", {"pom.xml": POM.format(extra=shade)})
+    assert paths(facts) == ["/w/target/svc-fat.jar", "/w/target/svc-1.4.0.jar"]
