@@ -180,7 +180,8 @@ def _app_server(stage, stage_facts: StageFacts) -> str | None:
 
     repository = parse_reference(stage.from_.image).repository
     name = APP_SERVER_IMAGES.get(repository)
-    program = posixpath.basename(stage_facts.program or "")
+    read = command_words(stage)
+    program = posixpath.basename(stage_facts.program or (read[0][0][0] or "" if not isinstance(read, str) else ""))
     name = name or APP_SERVERS.get(program)
     if name is None:
         return None
@@ -214,7 +215,7 @@ def command_words(stage) -> tuple[list[tuple[str | None, str]], bool, bool] | st
     # `export JAVA_OPTS="..." && exec bin/app`: settings for the one program that follows
     while len(commands) > 1 and _only_sets(commands[0]) and commands[1].operator in ("&&", ";"):
         commands.pop(0)
-    if not script.understood or len(commands) != 1 or commands[0].assignments or commands[0].context:
+    if not script.understood or len(commands) != 1 or commands[0].context:
         return f"cannot tell what `{command.logical.strip()}` at line {command.line} runs"
     argv = commands[0].argv
     if argv and argv[0].literal == "exec":

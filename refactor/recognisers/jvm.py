@@ -244,28 +244,51 @@ class Pom:
         return next((p for p in self.plugins if p[0] == artifact_id), None)
 
 
-def read_pom(text: str, folder: str) -> Pom | str:
+def read_pom(text: str, folder: str, profiles: tuple[str, ...] = ()) -> Pom | str:
+    """The POM's facts, with the profiles it activates (``-P``, else those
+    active by default) applied: their properties, finalName and plugins."""
     try:
         root = ET.fromstring(text)
     except ET.ParseError as e:
         return f"cannot read {folder}/pom.xml: {e}"
-    props = {_local(p.tag): (p.text or "").strip() for p in (_child(root, "properties") or ())}
-    plugins = []
-    build = _child(root, "build")
-    for holder in (_child(build, "plugins"), _child(build, "pluginManagement", "plugins")):
-        for plugin in holder if holder is not None else ():
-            plugins.append((_text(plugin, "artifactId"), _child(plugin, "configuration"), _child(plugin, "executions")))
-    version = _text(root, "version") or _text(root, "parent", "version")
+    layers = [root]
+    declared = [p for p in (_child(root, "profiles") or ()) if _local(p.tag) == "profile"]
+    wanted = {p for p in profiles if not p.startswith(("!", "-"))}
+    dropped = {p.lstrip("!-") for p in profiles if p.startswith(("!", "-"))}
+    for profile in declared:
+        name = _text(profile, "id")
+        by_default = _text(profile, "activation", "activeByDefault") == "true" and not wanted
+        if name not in dropped and (name in wanted or by_default):
+            layers.append(profile)
+    props: dict[str, str] = {}
+    final_name = directory = None
+    plugins: dict[str, tuple] = {}
+    managed: dict[str, object] = {}
+    for layer in layers:
+        props.update({_local(p.tag): (p.text or "").strip() for p in (_child(layer, "properties") or ())})
+        build = _child(layer, "build")
+        final_name = _text(build, "finalName") or final_name
+        directory = _text(build, "directory") or directory
+        for plugin in _child(build, "pluginManagement", "plugins") or ():
+            managed[_text(plugin, "artifactId")] = _child(plugin, "configuration")
+        for plugin in _child(build, "plugins") or ():
+            name = _text(plugin, "artifactId")
+            plugins[name] = (name, _child(plugin, "configuration"), _child(plugin, "executions"))
+    # A plugin's configuration may be in pluginManagement; only the plugins a build lists run.
+    listed = tuple(
+        (name, config if config is not None else managed.get(name), executions)
+        for name, config, executions in plugins.values()
+    )
     return Pom(
         folder=folder,
         artifact_id=_text(root, "artifactId"),
-        version=version,
+        version=_text(root, "version") or _text(root, "parent", "version"),
         packaging=_text(root, "packaging") or "jar",
-        final_name=_text(build, "finalName"),
-        directory=_text(build, "directory"),
+        final_name=final_name,
+        directory=directory,
         modules=tuple(m.text.strip() for m in (_child(root, "modules") or ()) if m.text),
         properties=props | {"__parent_version": _text(root, "parent", "version") or ""},
-        plugins=tuple(plugins),
+        plugins=listed,
     )
 
 
@@ -315,6 +338,7 @@ _EXTENSIONS = {"jar": "jar", "war": "war", "ear": "ear", "maven-plugin": "jar", 
 class _Maven:
     def __init__(self, inv: Invocation) -> None:
         self.inv = inv
+        self.profiles: tuple[str, ...] = ()
 
     def findings(self) -> Findings:
         inv = self.inv
@@ -332,7 +356,9 @@ class _Maven:
                     k += 1
                     continue  # a -D whose value is not known: only matters if a name reads it
                 return _fail(inv, f"cannot read `{arg.raw}`: {inv.why(arg)}")
-            if text.startswith("-D") and len(text) > 2:
+            if text.startswith("-P") and len(text) > 2:
+                self.profiles += tuple(text[2:].split(","))
+            elif text.startswith("-D") and len(text) > 2:
                 key, _, value = text[2:].partition("=")
                 defines[key] = value or "true"
             elif text in _MAVEN_VALUED:
@@ -340,6 +366,8 @@ class _Maven:
                 value = args[k] if k < len(args) else None
                 if value is not None and text in ("-f", "--file"):
                     pom_file = value
+                elif value is not None and text in ("-P", "--activate-profiles"):
+                    self.profiles += tuple((value.value or "").split(","))
                 elif value is not None and text in ("-pl", "--projects"):
                     projects.extend((value.value or "").split(","))
                 elif value is not None and text in ("-D", "--define") and value.value:
@@ -398,7 +426,7 @@ class _Maven:
         text = self.inv.site.files.read_text(pom_path)
         if text is None:
             return f"cannot read {pom_path}: it is not copied from the build context before this step"
-        pom = read_pom(text, folder)
+        pom = read_pom(text, folder, self.profiles)
         if isinstance(pom, str):
             return pom
         if pom.packaging == "pom":

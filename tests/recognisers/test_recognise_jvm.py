@@ -220,3 +220,26 @@ def test_maven_assembly_single_and_shade_output_file(recognise):
     )
     facts = recognise(HEAD + "RUN mvn package\n", {"pom.xml": POM.format(extra=shade)})
     assert paths(facts) == ["/w/target/svc-fat.jar", "/w/target/svc-1.4.0.jar"]
+
+
+def test_maven_profiles_the_command_activates(recognise):
+    profiles = (
+        "<build><finalName>base</finalName></build><profiles>"
+        "<profile><id>prod</id><build><finalName>svc-prod</finalName></build></profile>"
+        "<profile><id>dev</id><activation><activeByDefault>true</activeByDefault></activation>"
+        "<build><finalName>svc-dev</finalName></build></profile></profiles>"
+    )
+    files = {"pom.xml": POM.format(extra=profiles)}
+    assert paths(recognise(HEAD + "RUN mvn package\n", files)) == ["/w/target/svc-dev.jar"]
+    assert paths(recognise(HEAD + "RUN mvn -Pprod package\n", files)) == ["/w/target/svc-prod.jar"]
+    assert paths(recognise(HEAD + "RUN mvn -P !dev package\n", files)) == ["/w/target/base.jar"]
+
+
+def test_a_plugin_only_managed_does_not_run(recognise):
+    managed = (
+        "<build><pluginManagement><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>"
+        "<shadedArtifactAttached>true</shadedArtifactAttached></configuration></plugin></plugins></pluginManagement></build>"
+    )
+    assert paths(recognise(HEAD + "RUN mvn package\n", {"pom.xml": POM.format(extra=managed)})) == [
+        "/w/target/svc-1.4.0.jar"
+    ]
