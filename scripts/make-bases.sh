@@ -274,6 +274,8 @@ distroless() {
     12) name=distroless-$v   df=distroless.Dockerfile          parent=debian ;;
     13) name=distroless13-$v df=distroless-debian13.Dockerfile parent=debian-trixie ;;
   esac
+  # a language image from its own Dockerfile, on the cc stand-in (java17: bookworm's JRE)
+  if [ -n "${3:-}" ]; then df=$3 parent="$parent debian distroless$([ "$d" = 13 ] && echo 13)-cc"; fi
   build "$name" "$df" "$parent" "$v" "$ref:latest"
   if [ "$FORCE" = 1 ] || [ "$(stamp_of "$name")" != "$(stamp_of "$name-nonroot")" ] \
      || ! have_image "$ref:nonroot"; then
@@ -311,13 +313,14 @@ for b in $MSB_BASES; do
       build rust rust.Dockerfile "debian" "" rust:1.63 rust:1.63.0 ;;
     java)
       build temurin-jdk temurin-jdk.Dockerfile "debian" "" eclipse-temurin:17-jdk eclipse-temurin:17 eclipse-temurin:17-jdk-jammy
-      build temurin-jre temurin-jre.Dockerfile "debian" "" eclipse-temurin:17-jre eclipse-temurin:17-jre-jammy ;;
+      build temurin-jre temurin-jre.Dockerfile "debian" "" eclipse-temurin:17-jre eclipse-temurin:17-jre-jammy eclipse-temurin:17-jre-noble ;;
     nginx)
       build nginx nginx.Dockerfile "debian" "" nginx:latest nginx:1.22 nginx:stable nginx:bookworm ;;
     distroless)
       for v in static base cc python3 nodejs18 java17; do distroless "$v"; done ;;
     distroless13)
-      for v in static base cc; do distroless "$v" 13; done ;;
+      for v in static base cc; do distroless "$v" 13; done
+      distroless java17 13 distroless-java-debian13.Dockerfile ;;
     *) echo "unknown base '$b'" >&2; exit 2 ;;
   esac
 done
@@ -333,6 +336,7 @@ case " $MSB_BASES " in *" distroless13 "*)
   # glibc's loader runs, and libstdc++ with its dependencies resolves
   smoke gcr.io/distroless/base-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --version
   smoke gcr.io/distroless/cc-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --list /usr/lib/x86_64-linux-gnu/libstdc++.so.6
+  smoke --entrypoint /usr/bin/java gcr.io/distroless/java17-debian13:nonroot -version
   ;;
 esac
 log "done; images:"

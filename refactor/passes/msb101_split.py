@@ -19,7 +19,10 @@ class SplitBuild(Pass):
     base has a non-root user (distroless `nonroot`), the stage runs as it.
 
     Ecosystems: Go (`go build`, `go install`), Rust (`cargo build`,
-    `cargo install`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    `cargo install`), Java (`javac`/`jar`, Maven, Gradle: the jar or
+    `installDist` folder on a JRE of the same major version), .NET
+    (`dotnet publish`: the publish folder on `aspnet`, `runtime` or
+    `runtime-deps`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder

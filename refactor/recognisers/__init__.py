@@ -56,6 +56,10 @@ def _recognisers() -> tuple[dict, Callable]:
     table.update(dict.fromkeys(native.COMMANDS, native.recognise))
     table.update(dict.fromkeys(packages.COMMANDS, packages.recognise))
     table.update(dict.fromkeys(testing.COMMANDS, testing.recognise))
+    from . import dotnet, jvm  # after testing: they read `mvn test` and `dotnet test` themselves
+
+    table.update(dict.fromkeys(jvm.COMMANDS, jvm.recognise))
+    table.update(dict.fromkeys(dotnet.COMMANDS, dotnet.recognise))
     return table, lambda name: native.recognise if native.is_compiler(name) else None
 
 

@@ -1,5 +1,7 @@
-# Stand-in for eclipse-temurin:17-jre: Debian's OpenJDK 17 at
-# /opt/java/openjdk (JAVA_HOME), as upstream.
+# Stand-in for eclipse-temurin:17-jre (and :17-jre-noble, the runtime the
+# Java split chooses: upstream's is Ubuntu 24.04, this one Debian bookworm;
+# both have a shell and apt): Debian's OpenJDK 17 at /opt/java/openjdk
+# (JAVA_HOME), as upstream.
 FROM localhost/debian:bookworm-slim
 ENV JAVA_HOME=/opt/java/openjdk \
     LANG=en_US.UTF-8 LANGUAGE=en_US:en LC_ALL=C.UTF-8 \

@@ -1,0 +1,5 @@
+package app;
+
+public class Billing {
+    public static void main(String[] args) { System.out.println("billing"); }
+}
