@@ -41,6 +41,7 @@ ECOSYSTEMS = (
     ("c/c++", re.compile(_AT_COMMAND + r"(?:make|cmake|gcc|g\+\+|cc|clang|\./configure)\b", re.M)),
 )
 TARGETED = ("go", "rust", "c/c++")
+PYTHON = "python"  # issue 11: at least 80% of Python files split, none invalid
 
 
 def ecosystem(tree) -> str:
@@ -129,6 +130,8 @@ def main() -> int:
         done = sum(split[e] for e in TARGETED)
         if total:
             print(f"  Go, Rust and C/C++ together: {done}/{total} split ({done / total:.1%}); target >= 80%")
+        if seen[PYTHON]:
+            print(f"  Python: {split[PYTHON]}/{seen[PYTHON]} split ({split[PYTHON] / seen[PYTHON]:.1%}); target >= 80%")
         print(
             f"  split outputs BuildKit's parser refuses: {len(invalid)}"
             + ("" if dockerfile is not None else " (not checked: pip install dockerfile)")
@@ -139,7 +142,7 @@ def main() -> int:
             print(f"  files the tool failed on: {len(failed)}")
             for line in failed[:5]:
                 print(f"    {line}")
-        for eco in TARGETED:
+        for eco in (*TARGETED, PYTHON):
             if reasons[eco]:
                 print(f"  why {eco} files were not split:")
                 for reason, n in reasons[eco].most_common(args.top):

@@ -257,7 +257,8 @@ def context_copies(tree: Dockerfile, stage: Stage, context, build_only) -> tuple
         if ins.is_exec_form is False and ins.heredocs:
             return [], f"`{ins.name}` with a heredoc at line {ins.line}"
         target = posixpath.normpath(dest if dest.startswith("/") else posixpath.join(workdir, dest))
-        into_dir = dest.endswith("/") or len(ins.sources) > 1
+        # `COPY app.py .` puts the file into WORKDIR, a folder, as `COPY app.py ./` does
+        into_dir = dest.endswith("/") or dest in (".", "./") or len(ins.sources) > 1
         for source in ins.sources:
             if "://" in source or source.startswith("git@"):
                 return [], (

@@ -19,7 +19,9 @@ class SplitBuild(Pass):
     base has a non-root user (distroless `nonroot`), the stage runs as it.
 
     Ecosystems: Go (`go build`, `go install`), Rust (`cargo build`,
-    `cargo install`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    `cargo install`), Python (`pip`, Poetry, uv and Pipenv installs, into a
+    virtual environment copied whole) and C/C++ (`make`, `make install`,
+    `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder
