@@ -246,7 +246,12 @@ def context_copies(tree: Dockerfile, stage: Stage, context, build_only) -> tuple
     for ins in stage.instructions:
         if ins.name not in ("COPY", "ADD") or ins.flag("from") is not None:
             continue
-        workdir = found.state_before(ins).workdir
+        state = found.state_before(ins)
+        workdir = state.workdir
+        if not isinstance(workdir, str):  # the base image's own WORKDIR, where the catalog of images knows it
+            from .recognisers.images import image_workdir
+
+            workdir = image_workdir(state.base) or workdir
         dest = ins.destination or ""
         if (
             not dest.startswith("/")
