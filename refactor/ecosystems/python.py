@@ -113,6 +113,7 @@ MANIFESTS = frozenset(
         "dist",
     }
 )
+VERSION_CHECKS = (["--version"], ["-V"], ["version"], ["--help"])
 PYTHON = re.compile(r"^python(?:3(?:\.\d+)?)?$")
 # Commands a Python build runs that change nothing the runtime needs.
 PYTHON_HARMLESS = frozenset({"nproc", "chmod", "apt-mark", "dpkg-reconfigure", "ldconfig", "update-ca-certificates"})
@@ -191,6 +192,8 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
                 chmods.append((ins, paths[1:]))  # the first word is the mode
         elif name in HARMLESS_COMMANDS or name in PYTHON_HARMLESS:
             continue
+        elif [a.value for a in inv.args] in VERSION_CHECKS and not inv.cmd.redirects:
+            continue  # `tool --version` after its install: checks it, changes nothing
         else:
             shown = name or (inv.cmd.argv[0].raw if inv.cmd.argv else "an assignment")
             return (
