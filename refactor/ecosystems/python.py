@@ -570,6 +570,19 @@ def _runtime_packages(ctx, stage, stage_facts, choice, names: set[str], installs
     used = {p for _, p in stage_facts.healthchecks if p} | {posixpath.basename(stage_facts.program or "")}
     kept_tools = [p for p in unknown if classify(p, distro) == "maybe-runtime" and p in used]
     unknown = [p for p in unknown if classify(p, distro) != "maybe-runtime"]
+    same_image = builder is not None and builder.image.split("@")[0] == choice.image  # python:3.13-alpine twice
+    base = ctx.catalog().base(choice.image)
+    if builder is not None and base is not None and builder.release != base.release and not same_image:
+        # A library's soname changes between releases (libssl1.1 -> libssl3): Debian names the
+        # package after it, so the same runtime package in both releases is the same library.
+        built_on = builder.release.codename if builder.release else None
+        changed = [p for p in wanted if classify(p, distro) == "dev" and not _same_library(p, built_on, distro)]
+        if changed:
+            return (
+                f"the build links {', '.join(changed)} of {built_on or 'an unknown release'}, which"
+                f" {choice.image} ({distro}) may not have in the same version; build on an image of the runtime's"
+                " release"
+            )
     if unknown:
         return (
             f"cannot tell what the runtime needs of {', '.join(unknown)}; the runtime package of a -dev"
@@ -592,6 +605,17 @@ def _runtime_packages(ctx, stage, stage_facts, choice, names: set[str], installs
             + " && rm -rf /var/lib/apt/lists/*"
         )
     return packages, command, left
+
+
+def _same_library(package: str, built_on: str | None, runs_on: str) -> bool:
+    """The -dev package's runtime packages are the same in both releases (t64 renames aside)."""
+    from ..recognisers.packages import DISTROS, runtime_packages
+
+    if built_on not in DISTROS:
+        return False
+    before, missing = runtime_packages([package], built_on)
+    after, _ = runtime_packages([package], runs_on)
+    return not missing and [p.replace("t64", "") for p in before] == [p.replace("t64", "") for p in after]
 
 
 def _no_gain(ctx, stage, left_behind, installs) -> str | None:
