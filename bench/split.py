@@ -42,6 +42,7 @@ ECOSYSTEMS = (
 )
 TARGETED = ("go", "rust", "c/c++")
 JVM_DOTNET = "jvm/.net"  # issue 12: its own target, at least 80% split, none invalid
+PYTHON = "python"  # issue 11: at least 80% of Python files split, none invalid
 
 
 def ecosystem(tree) -> str:
@@ -133,6 +134,8 @@ def main() -> int:
         if seen[JVM_DOTNET]:
             n, k = seen[JVM_DOTNET], split[JVM_DOTNET]
             print(f"  JVM and .NET: {k}/{n} split ({k / n:.1%}); target >= 80%")
+        if seen[PYTHON]:
+            print(f"  Python: {split[PYTHON]}/{seen[PYTHON]} split ({split[PYTHON] / seen[PYTHON]:.1%}); target >= 80%")
         print(
             f"  split outputs BuildKit's parser refuses: {len(invalid)}"
             + ("" if dockerfile is not None else " (not checked: pip install dockerfile)")
@@ -143,7 +146,7 @@ def main() -> int:
             print(f"  files the tool failed on: {len(failed)}")
             for line in failed[:5]:
                 print(f"    {line}")
-        for eco in (*TARGETED, JVM_DOTNET):
+        for eco in (*TARGETED, JVM_DOTNET, PYTHON):
             if reasons[eco]:
                 print(f"  why {eco} files were not split:")
                 for reason, n in reasons[eco].most_common(args.top):

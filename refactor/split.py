@@ -246,7 +246,12 @@ def context_copies(tree: Dockerfile, stage: Stage, context, build_only) -> tuple
     for ins in stage.instructions:
         if ins.name not in ("COPY", "ADD") or ins.flag("from") is not None:
             continue
-        workdir = found.state_before(ins).workdir
+        state = found.state_before(ins)
+        workdir = state.workdir
+        if not isinstance(workdir, str):  # the base image's own WORKDIR, where the catalog of images knows it
+            from .recognisers.images import image_workdir
+
+            workdir = image_workdir(state.base) or workdir
         dest = ins.destination or ""
         if (
             not dest.startswith("/")
@@ -257,7 +262,8 @@ def context_copies(tree: Dockerfile, stage: Stage, context, build_only) -> tuple
         if ins.is_exec_form is False and ins.heredocs:
             return [], f"`{ins.name}` with a heredoc at line {ins.line}"
         target = posixpath.normpath(dest if dest.startswith("/") else posixpath.join(workdir, dest))
-        into_dir = dest.endswith("/") or len(ins.sources) > 1
+        # `COPY app.py .` puts the file into WORKDIR, a folder, as `COPY app.py ./` does
+        into_dir = dest.endswith("/") or dest in (".", "./") or len(ins.sources) > 1
         for source in ins.sources:
             if "://" in source or source.startswith("git@"):
                 return [], (

@@ -53,13 +53,18 @@ def tool_pattern(name: str) -> re.Pattern[str]:
 def find_tools(entries: Iterable[tuple[str, int, bool]], names: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """entries: (path, mode, is_symlink). Executable files or symlinks in a
     bin/ or sbin/ directory (/usr/bin, /usr/local/go/bin, node_modules/.bin,
-    ...) whose basename is one of names (see tool_pattern)."""
-    pats = {n: tool_pattern(n) for n in names}
+    ...) whose basename is one of names (see tool_pattern); a name ending in
+    ``.h`` is a header, found by its exact name under an include/ folder."""
+    headers = {n for n in names if n.endswith(".h")}  # a -dev package's header, by name, under an include/
+    pats = {n: tool_pattern(n) for n in names if n not in headers}
     found: dict[str, list[str]] = {}
     for path, mode, is_link in entries:
+        parent, _, base = path.rpartition("/")
+        if base in headers and "/include/" in path + "/":
+            found.setdefault(base, []).append(path)
+            continue
         if not (is_link or mode & 0o111):
             continue
-        parent, _, base = path.rpartition("/")
         if parent.rpartition("/")[2] not in ("bin", "sbin", ".bin"):
             continue
         for n, pat in pats.items():
@@ -89,8 +94,11 @@ def tar_facts(stream: IO[bytes], forbid: Sequence[str]) -> Facts:
 def dir_facts(root: Path, forbid: Sequence[str]) -> Facts:
     """tar_facts for an image mounted at root (symlinks are never followed)."""
     entries = []
+    headers = any(n.endswith(".h") for n in forbid)
     for dirpath, _dirs, files in os.walk(root):
-        if os.path.basename(dirpath) not in ("bin", "sbin", ".bin"):
+        if os.path.basename(dirpath) not in ("bin", "sbin", ".bin") and not (
+            headers and "/include" in "/" + os.path.relpath(dirpath, root)
+        ):
             continue
         rel = "/" + os.path.relpath(dirpath, root)
         for f in files:

@@ -99,6 +99,24 @@ def test_find_tools_needs_executables():
     }
 
 
+def test_find_tools_finds_a_header_by_name_under_an_include_folder():
+    entries = [
+        ("/usr/include/postgresql/libpq-fe.h", 0o644, False),
+        ("/usr/share/doc/libpq-fe.h", 0o644, False),  # not under include/
+        ("/usr/include/postgresql/libpq-events.h", 0o644, False),
+    ]
+    assert images.find_tools(entries, ["gcc", "libpq-fe.h"]) == {"libpq-fe.h": ("/usr/include/postgresql/libpq-fe.h",)}
+
+
+def test_dir_facts_looks_under_include_only_for_a_header(tmp_path):
+    (tmp_path / "usr/include/postgresql").mkdir(parents=True)
+    (tmp_path / "usr/include/postgresql/libpq-fe.h").write_text("")
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc/passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    assert images.dir_facts(tmp_path, ["libpq-fe.h"])[0] == {"libpq-fe.h": ("/usr/include/postgresql/libpq-fe.h",)}
+    assert images.dir_facts(tmp_path, ["gcc"])[0] == {}
+
+
 def test_tar_facts_reads_passwd_and_tools():
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:

@@ -22,7 +22,9 @@ class SplitBuild(Pass):
     `cargo install`), Java (`javac`/`jar`, Maven, Gradle: the jar or
     `installDist` folder on a JRE of the same major version), .NET
     (`dotnet publish`: the publish folder on `aspnet`, `runtime` or
-    `runtime-deps`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    `runtime-deps`), Python (`pip`, Poetry, uv and Pipenv installs, into a
+    virtual environment copied whole) and C/C++ (`make`, `make install`,
+    `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder

@@ -20,6 +20,8 @@ IMAGE_ENV: dict[str, dict[str, str | None]] = {
     "rust": {**_VARIES, "RUSTUP_HOME": "/usr/local/rustup", "CARGO_HOME": "/usr/local/cargo", "RUST_VERSION": None},
     # gcc: ENV GPG_KEYS, GCC_MIRRORS, GCC_VERSION (build-time helpers of the image's own build)
     "gcc": {**_VARIES, "GPG_KEYS": None, "GCC_MIRRORS": None, "GCC_VERSION": None},
+    # python: ENV PATH /usr/local/bin:$PATH, LANG, GPG_KEY, PYTHON_VERSION (and PYTHON_SHA256 from 3.13)
+    "python": {**_VARIES, "LANG": None, "GPG_KEY": None, "PYTHON_VERSION": None, "PYTHON_SHA256": None},
     "debian": dict(_VARIES),
     "ubuntu": dict(_VARIES),
     "alpine": dict(_VARIES),
@@ -32,6 +34,7 @@ IMAGE_WORKDIR: dict[str, str] = {
     "golang": "/go",
     "rust": "/",
     "gcc": "/",
+    "python": "/",
     "debian": "/",
     "ubuntu": "/",
     "alpine": "/",

@@ -1,0 +1,1 @@
+"""Word statistics of a text, without the stop words."""
