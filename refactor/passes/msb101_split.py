@@ -19,7 +19,9 @@ class SplitBuild(Pass):
     base has a non-root user (distroless `nonroot`), the stage runs as it.
 
     Ecosystems: Go (`go build`, `go install`), Rust (`cargo build`,
-    `cargo install`) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    `cargo install`), Node.js (npm, yarn, pnpm: the app's folder with
+    production dependencies only, `npm start` resolved to the `node`
+    command it runs) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder
@@ -103,4 +105,18 @@ class SplitBuild(Pass):
             message += f"; {plan.summary}"
         edit = out.change(message, applicability=SAFE, at=stage.from_)
         apply_plan(tree, stage, plan, edit, test_stage=ctx.test_stage)
+        for ins, text in plan.commands:  # `npm start` resolved to the node command it runs: the CMD changes
+            if ins.name == "CMD":
+                edit.resolve("cmd", *_resolved_cmd(tree, stage, text))
         return out
+
+
+def _resolved_cmd(tree, stage, text: str) -> tuple:
+    """The final image's CMD before, and as the runtime stage's ``text`` sets it
+    (read as the engine reads it: in a stage with the same SHELL)."""
+    from ..analysis import facts
+    from ..syntax import parse
+
+    shells = "".join(ins.logical.strip() + "\n" for ins in stage.instructions if ins.name == "SHELL")
+    probe = parse(f"FROM scratch\n{shells}{text}\n")
+    return facts(tree).final_config.cmd, facts(probe).final_config.cmd
