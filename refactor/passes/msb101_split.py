@@ -21,7 +21,9 @@ class SplitBuild(Pass):
     Ecosystems: Go (`go build`, `go install`), Rust (`cargo build`,
     `cargo install`), Node.js (npm, yarn, pnpm: the app's folder with
     production dependencies only, `npm start` resolved to the `node`
-    command it runs) and C/C++ (`make`, `make install`, `cmake`, `gcc`).
+    command it runs), static front ends served by nginx (the bundle and the
+    server configuration on an unprivileged nginx) and C/C++ (`make`,
+    `make install`, `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder
