@@ -41,6 +41,7 @@ ECOSYSTEMS = (
     ("c/c++", re.compile(_AT_COMMAND + r"(?:make|cmake|gcc|g\+\+|cc|clang|\./configure)\b", re.M)),
 )
 TARGETED = ("go", "rust", "c/c++")
+JAVASCRIPT = ("node",)  # issue 10: npm, yarn, pnpm, Bun, static front ends; its own 80% target
 
 
 def ecosystem(tree) -> str:
@@ -129,6 +130,9 @@ def main() -> int:
         done = sum(split[e] for e in TARGETED)
         if total:
             print(f"  Go, Rust and C/C++ together: {done}/{total} split ({done / total:.1%}); target >= 80%")
+        js_total, js_done = sum(seen[e] for e in JAVASCRIPT), sum(split[e] for e in JAVASCRIPT)
+        if js_total:
+            print(f"  JavaScript family: {js_done}/{js_total} split ({js_done / js_total:.1%}); target >= 80%")
         print(
             f"  split outputs BuildKit's parser refuses: {len(invalid)}"
             + ("" if dockerfile is not None else " (not checked: pip install dockerfile)")
@@ -139,7 +143,7 @@ def main() -> int:
             print(f"  files the tool failed on: {len(failed)}")
             for line in failed[:5]:
                 print(f"    {line}")
-        for eco in TARGETED:
+        for eco in TARGETED + JAVASCRIPT:
             if reasons[eco]:
                 print(f"  why {eco} files were not split:")
                 for reason, n in reasons[eco].most_common(args.top):

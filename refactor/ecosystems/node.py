@@ -83,9 +83,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             f"the build runs {steps[0][1].manager} on {image}, which the catalog does not know as a Node.js"
             " image; build on node:<version> so the runtime gets the same Node.js"
         )
-    workdir = stage_facts.workdir
-    if workdir in (None, "/"):
-        return "the app has no folder of its own (no WORKDIR): set WORKDIR to the app's folder so it can be copied"
+    # No WORKDIR: the base image's (the node images': /), as the RUNs saw it.
+    workdir = stage_facts.workdir or sites[-1][2].workdir
+    workdir = posixpath.normpath(workdir) if workdir else None  # WORKDIR /app/ is /app
+    if workdir is None:
+        return "cannot tell the app's folder (WORKDIR): say it with a plain WORKDIR path"
     inside = _inside(workdir)
     for ins, step in steps:
         if step.kind in ("install", "script", "bundle", "prune", "exec") and (step.cwd is None or not inside(step.cwd)):
@@ -123,12 +125,18 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if isinstance(builder_steps, str):
         return builder_steps
 
-    outside, reason = _outside_copies(tree, stage, ctx, inside)
-    if reason:
-        return reason
-    copies = (Copy(workdir, "artifact", chown=owner),) + common.other_copies(
-        outside, [f for f in folders if not inside(f)], choice
-    )
+    if workdir == "/":  # the app is files among the system's: each copied, with the node_modules made there
+        app, reason = _root_app(tree, stage, ctx, steps, package, last_site)
+        if reason:
+            return reason
+        copies = tuple(Copy(p, "artifact", chown=owner) for p in app) + common.other_copies([], folders, choice)
+    else:
+        outside, reason = _outside_copies(tree, stage, ctx, inside)
+        if reason:
+            return reason
+        copies = (Copy(workdir, "artifact", chown=owner),) + common.other_copies(
+            outside, [f for f in folders if not inside(f)], choice
+        )
     notes = [choice.summary] if choice.summary else []
     if pruned:
         notes.append("devDependencies pruned from node_modules")
@@ -349,6 +357,85 @@ def _prune(tree, stage, steps, package, ctx):
     last_run = [i for i in stage.instructions if i.name == "RUN"][-1]
     keyword = "run" if stage.from_.keyword.islower() else "RUN"
     return (Step(last_run, (f"{keyword} {PRUNE[manager]}",), after=True),), True
+
+
+# Top-level folders of the runtime base itself: an app file of that name would replace them.
+_SYSTEM_DIRS = frozenset(
+    {"bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "nodejs", "opt"}
+    | {"proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
+)
+
+
+def _root_app(tree, stage, ctx, steps, package, site) -> tuple[list[str], str | None]:
+    """The app's files when it lives in / (no WORKDIR): what the stage copied
+    from the context, /node_modules when an install ran there, and the
+    folders its build scripts write (tsc's outDir, a bundler's output)."""
+    from ..recognisers.node import _command_outputs, script_outputs
+
+    files, reason = _root_copies(tree, stage, ctx)
+    if reason:
+        return [], reason
+
+    def read_text(rel: str) -> str | None:
+        return site.files.read_text(posixpath.join("/", rel))
+
+    for _, step in steps:
+        if step.kind in ("script", "bundle", "exec"):
+            if package is None:
+                return [], "the app builds in / (no WORKDIR) and package.json is not in the build context; set WORKDIR"
+            if step.kind == "script":
+                outputs, why = script_outputs(package, step.script, read_text)
+            else:
+                outputs, why = _command_outputs(package, [step.manager, *step.words], read_text, 0)
+            if why:
+                return [], f"the app builds in / (no WORKDIR) and {why}; set WORKDIR"
+            files += ["/" + o.lstrip("./") for o in outputs]
+    clash = sorted({p.split("/")[1] for p in files} & _SYSTEM_DIRS)
+    if clash:
+        return [], f"the app copies /{clash[0]} into / (no WORKDIR), a folder of the runtime base itself; set WORKDIR"
+    if any(s.kind == "install" and s.cwd == "/" for _, s in steps):
+        files.append("/node_modules")
+    return sorted(set(files)), None
+
+
+def _root_copies(tree, stage, ctx) -> tuple[list[str], str | None]:
+    """Image paths of the context files the stage copied into / (a glob of
+    the context's top folder, such as `package*.json`, read against it)."""
+    import fnmatch
+
+    from ..analysis import facts
+    from ..split import BUILD_ONLY_NAMES, _entries
+
+    found = facts(tree)
+    out: list[str] = []
+    context = ctx.build_context
+    top = [name for name, _ in _entries(context, "")]
+    for ins in stage.instructions:
+        if ins.name not in ("COPY", "ADD") or ins.flag("from") is not None:
+            continue
+        workdir = found.state_before(ins).workdir
+        workdir = workdir if isinstance(workdir, str) else "/"  # the node images': none set
+        dest = ins.destination or ""
+        if "$" in dest or any("://" in src or "$" in src for src in ins.sources):
+            return [], f"cannot tell what `{ins.logical.strip()}` at line {ins.line} copies"
+        target = posixpath.normpath(posixpath.join(workdir, dest))
+        into_dir = dest.endswith("/") or len(ins.sources) > 1 or any(c in "".join(ins.sources) for c in "*?[")
+        for source in ins.sources:
+            rel = posixpath.normpath(source.lstrip("/"))
+            if any(c in rel for c in "*?["):
+                if "/" in rel:
+                    return [], f"cannot tell what `{ins.logical.strip()}` at line {ins.line} copies"
+                names = [n for n in top if fnmatch.fnmatchcase(n, rel)]
+            elif rel == ".":
+                names = [n for n in top if n not in BUILD_ONLY_NAMES and n != "node_modules" and "ockerfile" not in n]
+                out += [posixpath.join(target, n) for n in names]
+                continue
+            else:
+                names = [rel] if context.exists(rel) else []
+            for name in names:
+                base = posixpath.basename(name)
+                out.append(posixpath.join(target, base) if into_dir or context.is_dir(name) else target)
+    return sorted(set(out)), None
 
 
 def _outside_copies(tree, stage, ctx, inside):

@@ -240,3 +240,145 @@ def resolve_script(package: Package, name: str, has_file) -> tuple[list[str], st
     if cmd.assignments or cmd.redirects or not words:
         return [], f"the `{name}` script (`{text}`) sets variables or redirects"
     return words, None
+
+
+# -- where a build script writes -----------------------------------------------------
+
+# Build tools whose output folder is fixed, or given by an option (the default otherwise).
+_OUTPUT_OPTIONS = {
+    "vite": (("--outDir",), "dist"),
+    "react-scripts": ((), "build"),
+    "vue-cli-service": (("--dest",), "dist"),
+    "parcel": (("--dist-dir", "-d"), "dist"),
+    "webpack": (("--output-path", "-o"), "dist"),
+    "ng": (("--output-path",), "dist"),
+    "next": ((), ".next"),
+    "esbuild": (("--outdir",), None),
+    "bun": (("--outdir",), None),
+    "rollup": (("--dir", "-d"), None),
+}
+# Their configuration files: an output folder set there is not read here.
+_CONFIGS = {
+    "vite": ("vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts"),
+    "webpack": ("webpack.config.js", "webpack.config.ts", "webpack.config.cjs", "webpack.config.mjs"),
+    "vue-cli-service": ("vue.config.js",),
+}
+_CLEANERS = frozenset({"rimraf", "rm", "echo", "mkdir", "del-cli", "true"})
+
+
+def script_outputs(package: Package, name: str, read_text, depth: int = 0) -> tuple[list[str], str | None]:
+    """The folders (relative to the package) the ``name`` script and its
+    pre/post scripts write their output to, or ([], why they cannot be
+    named). ``read_text(rel)`` reads a file of the package (tsconfig.json)."""
+    from ..analysis.shell import read_shell
+
+    out: list[str] = []
+    for script_name in (f"pre{name}", name, f"post{name}"):
+        text = package.scripts.get(script_name)
+        if text is None:
+            if script_name == name:
+                return [], f"package.json has no `{name}` script"
+            continue
+        script = read_shell(text)
+        if not script.understood:
+            return [], f"cannot read the `{script_name}` script (`{text}`)"
+        for cmd in script.commands:
+            words = cmd.words()
+            if not words:
+                return [], f"cannot read the `{script_name}` script (`{text}`)"
+            found, why = _command_outputs(package, words, read_text, depth)
+            if why:
+                return [], f"the `{script_name}` script (`{text}`): {why}"
+            out += found
+    return list(dict.fromkeys(out)), None
+
+
+def _command_outputs(package, words: list[str], read_text, depth: int) -> tuple[list[str], str | None]:
+    import posixpath
+
+    tool, args = posixpath.basename(words[0]), words[1:]
+    if tool in ("npx", "pnpx", "bunx") and args:
+        tool, args = posixpath.basename(args[0]), args[1:]
+    if tool in _CLEANERS:
+        return [], None
+    if tool in ("npm", "yarn", "pnpm") or tool == "bun" and args[:1] == ["run"]:
+        step = start_script([tool, *args])
+        if step is None and tool in ("yarn", "pnpm") and len(args) == 1:
+            step = (tool, args[0])
+        if step is None or depth > 3:
+            return [], f"runs `{' '.join(words)}`"
+        return script_outputs(package, step[1], read_text, depth + 1)
+    if tool == "tsc":
+        return _tsc_outputs(args, read_text)
+    if tool == "nest" and args[:1] == ["build"]:
+        config = _option(args, ("-p", "--path")) or (
+            "tsconfig.build.json" if read_text("tsconfig.build.json") is not None else "tsconfig.json"
+        )
+        return _tsc_outputs(["-p", config], read_text)
+    if tool in _OUTPUT_OPTIONS:
+        if tool == "bun" and args[:1] != ["build"] or tool in ("ng", "vite", "parcel") and "build" not in args:
+            return [], f"runs `{' '.join(words)}`"
+        options, default = _OUTPUT_OPTIONS[tool]
+        given = _option(args, options)
+        if given is None and tool in ("esbuild", "bun"):
+            outfile = _option(args, ("--outfile",))
+            given = posixpath.dirname(outfile) or "." if outfile else None
+        if given is None and any(read_text(c) is not None for c in _CONFIGS.get(tool, ())):
+            return [], f"{tool}'s configuration file may set its output folder"
+        folder = given or default
+        if folder is None:
+            return [], f"`{' '.join(words)}` names no output folder"
+        return [posixpath.normpath(folder)], None
+    return [], f"runs `{tool}`, whose output the tool cannot name"
+
+
+def _option(args: list[str], names) -> str | None:
+    for k, arg in enumerate(args):
+        for name in names:
+            if arg == name and k + 1 < len(args):
+                return args[k + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return None
+
+
+def _tsc_outputs(args: list[str], read_text) -> tuple[list[str], str | None]:
+    import posixpath
+
+    given = _option(args, ("--outDir",))
+    if given:
+        return [posixpath.normpath(given)], None
+    config = _option(args, ("-p", "--project", "-b", "--build")) or "tsconfig.json"
+    if not config.endswith(".json"):
+        config = posixpath.join(config, "tsconfig.json")
+    for _ in range(4):  # extends, a few levels
+        data = _jsonc(read_text(posixpath.normpath(config)))
+        if data is None:
+            return [], f"cannot read {config}"
+        options = data.get("compilerOptions") if isinstance(data.get("compilerOptions"), dict) else {}
+        out_dir = options.get("outDir")
+        if isinstance(out_dir, str):
+            return [posixpath.normpath(posixpath.join(posixpath.dirname(config), out_dir))], None
+        parent = data.get("extends")
+        if not isinstance(parent, str) or not parent.startswith("."):
+            break
+        config = posixpath.join(posixpath.dirname(config), parent)
+        config = config if config.endswith(".json") else config + ".json"
+    return [], f"{config} sets no outDir, so tsc writes beside the sources"
+
+
+def _jsonc(text: str | None) -> dict | None:
+    """tsconfig.json is JSON with comments and trailing commas."""
+    import re
+
+    if text is None:
+        return None
+    text = re.sub(
+        r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', lambda m: m.group(0) if m.group(0)[0] == '"' else "", text, flags=re.S
+    )
+    text = re.sub(r",(\s*[}\]])", r"\1", text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -3,6 +3,8 @@ command a package.json script runs."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import refactor
@@ -64,8 +66,8 @@ def test_an_unknown_npm_subcommand_is_a_reason(tmp_path):
 
 
 def test_an_unknown_variable_is_a_reason(tmp_path):
-    (step,) = steps("FROM node:22\nWORKDIR /app\nRUN npm run $TARGET\n", tmp_path)
-    assert step.startswith("cannot read `$TARGET` of `npm run $TARGET`")
+    (step,) = steps("FROM node:22\nARG TARGET\nWORKDIR /app\nRUN npm run $TARGET\n", tmp_path)
+    assert step.startswith("cannot read `$TARGET` of `npm run $TARGET`: ARG TARGET has no default")
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,55 @@ def test_npm_default_start_is_node_server_js():
 @pytest.mark.parametrize("text", [None, "not json", "[1, 2]"])
 def test_no_package(text):
     assert read_package(text) is None
+
+
+def _outputs(scripts, files=None):
+    from refactor.recognisers.node import script_outputs
+
+    files = files or {}
+    return script_outputs(read_package(json.dumps({"scripts": scripts})), "build", files.get)
+
+
+@pytest.mark.parametrize(
+    "script, files, expected",
+    [
+        ("tsc", {"tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}'}, ["dist"]),
+        ("tsc --outDir build/js", {}, ["build/js"]),
+        ("tsc -p server", {"server/tsconfig.json": '{"compilerOptions": {"outDir": "../out"}}'}, ["out"]),
+        (
+            "nest build",
+            {
+                "tsconfig.build.json": '{"extends": "./tsconfig.json"}',
+                "tsconfig.json": '{"compilerOptions": {"outDir": "./dist"}}',
+            },
+            ["dist"],
+        ),
+        ("vite build", {}, ["dist"]),
+        ("vite build --outDir public/app", {}, ["public/app"]),
+        ("react-scripts build", {}, ["build"]),
+        ("vue-cli-service build", {}, ["dist"]),
+        ("parcel build src/index.html --dist-dir www", {}, ["www"]),
+        ("webpack --mode production", {}, ["dist"]),
+        ("ng build", {}, ["dist"]),
+        ("next build", {}, [".next"]),
+        ("esbuild src/app.ts --bundle --outfile=out/app.js", {}, ["out"]),
+        ("bun build ./src/index.ts --outdir ./build", {}, ["build"]),
+        ("rimraf dist && tsc --outDir dist", {}, ["dist"]),
+        ("npm run compile", {}, ["lib"]),  # another script, followed
+    ],
+)
+def test_build_outputs(script, files, expected):
+    assert _outputs({"build": script, "compile": "tsc --outDir lib"}, files) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    "script, files, why",
+    [
+        ("node build.mjs", {}, "runs `node`, whose output the tool cannot name"),
+        ("vite build", {"vite.config.ts": "export default {}"}, "vite's configuration file may set its output folder"),
+        ("tsc", {"tsconfig.json": "{}"}, "tsconfig.json sets no outDir, so tsc writes beside the sources"),
+        ("esbuild src/app.ts --bundle", {}, "`esbuild src/app.ts --bundle` names no output folder"),
+    ],
+)
+def test_build_outputs_it_cannot_name(script, files, why):
+    assert _outputs({"build": script}, files) == ([], f"the `build` script (`{script}`): {why}")
