@@ -98,7 +98,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         return reason
     last_site = sites[-1][2]
     package = _package(last_site, workdir)
-    command = _start(tree, stage, stage_facts, package, workdir, last_site)
+    next_app = _next_app(package, steps, last_site, workdir)
+    if next_app == "standalone" and _runs_next_start(stage, package):
+        command = (True, ["server.js"], None)  # what .next/standalone holds: the server and what it needs
+    else:
+        command = _start(tree, stage, stage_facts, package, workdir, last_site)
     if isinstance(command, str):
         return command
     distroless_ok, node_args, why_slim = command
@@ -121,11 +125,24 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     commands = _rewritten(stage, node_args, on_distroless)
     if isinstance(commands, str):
         return commands
-    builder_steps, pruned = _prune(tree, stage, steps, package, ctx)
+    standalone = next_app == "standalone" and command[1] == ["server.js"]
+    builder_steps, pruned = ((), False) if standalone else _prune(tree, stage, steps, package, ctx)
     if isinstance(builder_steps, str):
         return builder_steps
 
-    if workdir == "/":  # the app is files among the system's: each copied, with the node_modules made there
+    runtime_env: tuple[tuple[str, str], ...] = ()
+    if standalone:
+        if workdir == "/":
+            return "the Next.js app is built in / (no WORKDIR); set WORKDIR so its standalone server can be copied"
+        copies = (
+            Copy(f"{workdir}/.next/standalone", "artifact", dest=workdir, chown=owner),
+            Copy(f"{workdir}/.next/static", "artifact", chown=owner),
+        )
+        if last_site.files.is_dir(f"{workdir}/public"):
+            copies += (Copy(f"{workdir}/public", "run-time file", chown=owner),)
+        # server.js listens on $HOSTNAME, which the container runtime sets to the container's name
+        runtime_env = (("HOSTNAME", "0.0.0.0"),)
+    elif workdir == "/":  # the app is files among the system's: each copied, with the node_modules made there
         app, reason = _root_app(tree, stage, ctx, steps, package, last_site)
         if reason:
             return reason
@@ -138,6 +155,8 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             outside, [f for f in folders if not inside(f)], choice
         )
     notes = [choice.summary] if choice.summary else []
+    if next_app == "server":
+        notes.append("Next.js: output: 'standalone' in next.config would shrink it further")
     if pruned:
         notes.append("devDependencies pruned from node_modules")
     if why_slim and not on_distroless:
@@ -155,7 +174,48 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         summary="; ".join(notes),
         builder_steps=builder_steps,
         commands=commands,
+        runtime_env=runtime_env,
     )
+
+
+NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs")
+_STANDALONE = re.compile(r"""\boutput\s*:\s*["'`]standalone["'`]""")
+
+
+def _next_app(package, steps, site, workdir: str) -> str | None:
+    """``standalone`` for a Next.js app whose config asks for the standalone
+    output, ``server`` for another Next.js app, None for any other app."""
+    from ..recognisers.node import script_outputs
+
+    if package is None or "next" not in package.dependencies:
+        return None
+
+    def read_text(rel: str) -> str | None:
+        return site.files.read_text(posixpath.join(workdir, rel))
+
+    built = any(
+        ".next" in script_outputs(package, s.script, read_text)[0] for _, s in steps if s.kind == "script" and s.script
+    )
+    if not built:
+        return None
+    configs = [read_text(name) for name in NEXT_CONFIGS]
+    return "standalone" if any(text and _STANDALONE.search(text) for text in configs) else "server"
+
+
+def _runs_next_start(stage, package) -> bool:
+    """The image's command is a plain `next start` (directly or as the start script)."""
+    from ..recognisers.node import start_script
+
+    if any(i.name == "ENTRYPOINT" for i in stage.instructions):
+        return False
+    words = _argv([i for i in stage.instructions if i.name == "CMD"][-1])
+    if words and words[0] in ("npx", "pnpx"):
+        words = words[1:]
+    script = start_script(words) if words else None
+    if script is not None:
+        text = package.scripts.get(script[1], "")
+        words = text.split() if not any(c in text for c in "&|;$<>'\"`") else None
+    return words == ["next", "start"]
 
 
 def _runs_node(stage_facts: StageFacts) -> bool:
