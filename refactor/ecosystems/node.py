@@ -76,6 +76,8 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
                 steps.append((ins, step))
     if not steps or all(s.kind in ("quiet", "global", "exec") for _, s in steps) and not _runs_node(stage_facts):
         return None
+    if all(s.manager in ("bun", "bunx") for _, s in steps):
+        return None  # a Bun app: the Bun module's
     image = stage.from_.image
     builder = ctx.catalog().builder(image)
     if builder is None or builder.language != "node":
@@ -148,7 +150,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             return reason
         copies = tuple(Copy(p, "artifact", chown=owner) for p in app) + common.other_copies([], folders, choice)
     else:
-        outside, reason = _outside_copies(tree, stage, ctx, inside)
+        outside, reason = _outside_copies(tree, stage, ctx, inside, last_site.workdir)
         if reason:
             return reason
         copies = (Copy(workdir, "artifact", chown=owner),) + common.other_copies(
@@ -498,9 +500,10 @@ def _root_copies(tree, stage, ctx) -> tuple[list[str], str | None]:
     return sorted(set(out)), None
 
 
-def _outside_copies(tree, stage, ctx, inside):
+def _outside_copies(tree, stage, ctx, inside, image_workdir: str | None = None):
     """What the stage copied from the context to paths outside the app's
-    folder (a server's configuration): the runtime needs those paths too."""
+    folder (a server's configuration): the runtime needs those paths too.
+    ``image_workdir``: the base image's WORKDIR, before the stage sets one."""
     from ..analysis import facts
 
     found = facts(tree)
@@ -509,6 +512,7 @@ def _outside_copies(tree, stage, ctx, inside):
         if ins.name not in ("COPY", "ADD") or ins.flag("from") is not None:
             continue
         workdir = found.state_before(ins).workdir
+        workdir = workdir if isinstance(workdir, str) else image_workdir
         dest = ins.destination or ""
         if not dest.startswith("/") and not isinstance(workdir, str) or "$" in dest:
             return [], f"cannot tell where `{ins.logical.strip()}` at line {ins.line} copies to"
