@@ -43,6 +43,7 @@ ECOSYSTEMS = (
 TARGETED = ("go", "rust", "c/c++")
 JVM_DOTNET = "jvm/.net"  # issue 12: its own target, at least 80% split, none invalid
 PYTHON = "python"  # issue 11: at least 80% of Python files split, none invalid
+JAVASCRIPT = ("node",)  # issue 10: npm, yarn, pnpm, Bun, static front ends; its own 80% target
 
 
 def ecosystem(tree) -> str:
@@ -136,6 +137,9 @@ def main() -> int:
             print(f"  JVM and .NET: {k}/{n} split ({k / n:.1%}); target >= 80%")
         if seen[PYTHON]:
             print(f"  Python: {split[PYTHON]}/{seen[PYTHON]} split ({split[PYTHON] / seen[PYTHON]:.1%}); target >= 80%")
+        js_total, js_done = sum(seen[e] for e in JAVASCRIPT), sum(split[e] for e in JAVASCRIPT)
+        if js_total:
+            print(f"  JavaScript family: {js_done}/{js_total} split ({js_done / js_total:.1%}); target >= 80%")
         print(
             f"  split outputs BuildKit's parser refuses: {len(invalid)}"
             + ("" if dockerfile is not None else " (not checked: pip install dockerfile)")
@@ -146,7 +150,7 @@ def main() -> int:
             print(f"  files the tool failed on: {len(failed)}")
             for line in failed[:5]:
                 print(f"    {line}")
-        for eco in (*TARGETED, JVM_DOTNET, PYTHON):
+        for eco in (*TARGETED, JVM_DOTNET, PYTHON, *JAVASCRIPT):
             if reasons[eco]:
                 print(f"  why {eco} files were not split:")
                 for reason, n in reasons[eco].most_common(args.top):

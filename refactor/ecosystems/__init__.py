@@ -23,7 +23,7 @@ from functools import cache
 
 # In the order asked: a module that knows a package manager comes before the
 # C/C++ one, since installing a package may compile native code with make.
-MODULES = ("go", "rust", "jvm", "dotnet", "python", "native")
+MODULES = ("go", "rust", "jvm", "dotnet", "python", "static", "nextjs", "node", "bun", "native")
 
 
 @cache

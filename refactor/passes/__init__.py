@@ -114,6 +114,9 @@ class Edit:
     applicability: Applicability = attrs.field(kw_only=True)
     ops: list[tuple[str, object, tuple]] = attrs.Factory(list)
     details: dict = attrs.field(factory=dict, kw_only=True)  # figures for reports (JSON), beside the message
+    # (setting, value before, value after): image settings this change rewrites that its pass
+    # does not declare in ``changes_image``; the engine checks the final image against each.
+    resolves: list[tuple[str, object, object]] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.applicability, Applicability):
@@ -136,6 +139,16 @@ class Edit:
 
     def insert_after(self, anchor: BodyNode, *new: BodyNode) -> Edit:
         self.ops.append((AFTER, anchor, new))
+        return self
+
+    def resolve(self, setting: str, before: object, after: object) -> Edit:
+        """Declare that this change turns the final image's ``setting`` (an
+        ``IMAGE_CONTRACT`` name) from exactly ``before`` into exactly
+        ``after`` (``npm start`` resolved to the ``node`` command it runs);
+        any other change of it still fails the file."""
+        if setting not in IMAGE_CONTRACT:
+            raise ValueError(f"unknown image setting {setting!r}")
+        self.resolves.append((setting, before, after))
         return self
 
     def move(self, node: BodyNode, *, before: BodyNode | None = None, after: BodyNode | None = None) -> Edit:

@@ -23,8 +23,11 @@ class SplitBuild(Pass):
     `installDist` folder on a JRE of the same major version), .NET
     (`dotnet publish`: the publish folder on `aspnet`, `runtime` or
     `runtime-deps`), Python (`pip`, Poetry, uv and Pipenv installs, into a
-    virtual environment copied whole) and C/C++ (`make`, `make install`,
-    `cmake`, `gcc`).
+    virtual environment copied whole), Node.js (npm, yarn, pnpm: the app's
+    folder with production dependencies only, `npm start` resolved to the
+    `node` command it runs), static front ends served by nginx (the bundle
+    and the server configuration on an unprivileged nginx) and C/C++
+    (`make`, `make install`, `cmake`, `gcc`).
     Test steps (`go test`, `cargo test`, `make check`) stay in the builder,
     so a failing test still fails the build; with `--test-stage`, a RUN that
     only tests moves into a `test` stage built on the builder
@@ -113,4 +116,18 @@ class SplitBuild(Pass):
             details["estimated_size"] = sizes
         edit = out.change(message, applicability=SAFE, at=stage.from_, details=details)
         apply_plan(tree, stage, plan, edit, test_stage=ctx.test_stage)
+        for ins, text in plan.commands:  # `npm start` resolved to the node command it runs: the CMD changes
+            if ins.name == "CMD":
+                edit.resolve("cmd", *_resolved_cmd(tree, stage, text))
         return out
+
+
+def _resolved_cmd(tree, stage, text: str) -> tuple:
+    """The final image's CMD before, and as the runtime stage's ``text`` sets it
+    (read as the engine reads it: in a stage with the same SHELL)."""
+    from ..analysis import facts
+    from ..syntax import parse
+
+    shells = "".join(ins.logical.strip() + "\n" for ins in stage.instructions if ins.name == "SHELL")
+    probe = parse(f"FROM scratch\n{shells}{text}\n")
+    return facts(tree).final_config.cmd, facts(probe).final_config.cmd

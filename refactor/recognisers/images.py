@@ -26,11 +26,17 @@ IMAGE_ENV: dict[str, dict[str, str | None]] = {
     "ubuntu": dict(_VARIES),
     "alpine": dict(_VARIES),
     "buildpack-deps": dict(_VARIES),
+    # node: ENV NODE_VERSION, YARN_VERSION (no NODE_ENV: that is the app's)
+    "node": {**_VARIES, "NODE_VERSION": None, "YARN_VERSION": None},
+    # oven/bun: ENV BUN_RUNTIME_TRANSPILER_CACHE_PATH, BUN_INSTALL_BIN (varying between versions)
+    "oven/bun": {**_VARIES, "BUN_RUNTIME_TRANSPILER_CACHE_PATH": None, "BUN_INSTALL_BIN": None, "BUN_VERSION": None},
 }
 # Set per user when a container runs, not by the image.
 _RUNTIME_NAMES = frozenset({"HOME", "HOSTNAME", "USER", "PWD", "SHLVL", "TERM"})
 # WORKDIR of each family: golang sets /go; the others set none ("/").
 IMAGE_WORKDIR: dict[str, str] = {
+    "node": "/",  # the node images set no WORKDIR
+    "oven/bun": "/home/bun/app",
     "golang": "/go",
     "rust": "/",
     "gcc": "/",

@@ -32,9 +32,8 @@ def left_as_root_because(app) -> str | None:
 
 @pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
 def test_the_tools_rewrite_runs_as_non_root_and_behaves_the_same(app, engine):
-    """Non-root, or (today: static-frontend, whose nginx needs root until the
-    JavaScript split puts it on an unprivileged nginx) the pass said why and
-    the app still works."""
+    """Non-root, or the pass said why and the app still works (static-frontend,
+    whose nginx needed root, is now split onto an unprivileged nginx)."""
     rewrite = tool_rewrite(app.dockerfile)
     report = v.verify(
         app.dockerfile,

@@ -1,0 +1,3 @@
+import type { NextConfig } from 'next';
+const nextConfig: NextConfig = {};
+export default nextConfig;
