@@ -291,7 +291,7 @@ def fenced_code(section: str) -> str:
 # -- registry -----------------------------------------------------------------
 
 # Modules under refactor/passes/, in the order passes run.
-PASS_MODULES: tuple[str, ...] = ("msb001_exec_form", "msb101_split", "msb301_non_root")
+PASS_MODULES: tuple[str, ...] = ("msb001_exec_form", "msb101_split", "msb301_non_root", "msb201_manifests_first")
 
 _REGISTRY: list[type[Pass]] | None = None
 _EXTRA: list[type[Pass]] = []
