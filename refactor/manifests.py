@@ -101,7 +101,9 @@ def _operands(words: list[str], valued: frozenset[str] = frozenset()) -> list[st
 
 
 _SYSTEM = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "aptitude"})
-_HARMLESS = frozenset({"true", ":", "set", "export", "echo", "cd", "corepack", "update-ca-certificates", "ldconfig"})
+_HARMLESS = frozenset(
+    {"true", ":", "set", "export", "echo", "cd", "corepack", "rustup", "update-ca-certificates", "ldconfig"}
+)
 _PYTHON = re.compile(r"python(\d(\.\d+)?)?$")
 _PIP = re.compile(r"pip(\d(\.\d+)?)?$")
 
@@ -304,7 +306,6 @@ def _go(inv, words: list[str]) -> Step | None:
 
 
 _CARGO_BUILD = frozenset({"build", "b", "install", "test", "t", "run", "r", "check", "c", "doc", "bench"})
-CARGO_FETCH = "mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -rf src"
 
 
 def _cargo(inv, words: list[str]) -> Step | None:
@@ -317,7 +318,7 @@ def _cargo(inv, words: list[str]) -> Step | None:
         return None
     if ops[0] == "install" and "--path" not in " ".join(words) and len(ops) > 1:
         return Step("cargo", "free", inv)  # cargo install ripgrep: from the registry
-    return Step("cargo", "build", inv, prefetch=CARGO_FETCH)
+    return Step("cargo", "build", inv, prefetch="cargo fetch")  # over stand-in targets (cargo_fetch)
 
 
 # -- jvm, ruby, php, .net ----------------------------------------------------------------
@@ -600,17 +601,68 @@ def _check_cargo(step: Step, context, project: str, files: list[str]):
     text = _read(context, manifest)
     if re.search(r"^\s*\[workspace\]", text, re.M):
         return f"{manifest} is a workspace; fetching its members' dependencies needs every member's Cargo.toml"
-    m = re.search(r"^[^#\n]*\bpath\s*=\s*\"([^\"]*)\"", text, re.M)
+    m = re.search(r"\{[^}\n]*\bpath\s*=\s*\"([^\"]*)\"", text) or re.search(
+        r"^\s*\[(?:[\w.-]*\.)?(?:dev-|build-)?dependencies\.[^\]]+\][^\[]*?^\s*path\s*=\s*\"([^\"]*)\"",
+        text,
+        re.M | re.S,
+    )
     if m:
-        return f"{manifest} has a path dependency or target (`{m.group(1)}`) in the sources"
-    if re.search(r"^\s*\[\[?(lib|bin|example|test|bench)\]?\]", text, re.M):
-        return f"{manifest} names its own targets, which a fetch before the sources cannot stand in for"
+        return f"{manifest} has a path dependency (`{m.group(1)}`), a folder of the sources"
+    targets = _cargo_targets(text)
+    if isinstance(targets, str):
+        return f"{manifest} {targets}"
     lock = posixpath.join(project, "Cargo.lock") if project else "Cargo.lock"
     if context.is_file(lock) and "source = " not in _read(context, lock):
         return f"{lock} lists no dependency from a registry: there is nothing to fetch before the sources"
     if not context.is_file(lock) and not re.search(r"^\s*\[(.*-)?dependencies\]\s*\n\s*\w", text, re.M):
         return f"{manifest} has no dependencies: there is nothing to fetch before the sources"
     return []
+
+
+def _cargo_targets(text: str) -> list[str] | str:
+    """The target files a stand-in needs (``src/main.rs`` by default), or why
+    a stand-in cannot be made. Every one must be under ``src/``, which the
+    stand-in removes again."""
+    paths: list[str] = []
+    section = None
+    package = re.search(r"^\s*name\s*=\s*\"([^\"]*)\"", text, re.M)
+    default = None  # the inferred path of the section being read, until a `path =` replaces it
+    for line in text.splitlines():
+        head = re.match(r"^\s*\[\[?([\w.-]+)\]?\]", line)
+        if head:
+            section = head.group(1)
+            default = "src/lib.rs" if section == "lib" else None
+            if default:
+                paths.append(default)
+            continue
+        name = re.match(r"^\s*name\s*=\s*\"([^\"]*)\"", line)
+        if name and section == "bin" and default is None:
+            own = package is not None and name.group(1) == package.group(1)
+            default = "src/main.rs" if own else f"src/bin/{name.group(1)}.rs"
+            paths.append(default)
+        m = re.match(r"^\s*path\s*=\s*\"([^\"]*)\"", line)
+        if m and section in ("lib", "bin"):
+            if default in paths:
+                paths.remove(default)
+            paths.append(posixpath.normpath(m.group(1)))
+            default = ""
+    if not paths or not any(p.endswith("main.rs") or "/bin/" in p for p in paths) and "[[bin]]" not in text:
+        paths.append("src/main.rs")
+    outside = [p for p in paths if not p.startswith("src/")]
+    if outside:
+        return f"names a target outside src/ (`{outside[0]}`), which a stand-in for the fetch would leave behind"
+    if any(not re.fullmatch(r"[\w./-]+\.rs", p) for p in paths):
+        return "names a target path this tool does not write a stand-in for"
+    return list(dict.fromkeys(paths))
+
+
+def cargo_fetch(text: str) -> str:
+    """``cargo fetch`` over stand-ins for the targets of the Cargo.toml ``text``."""
+    targets = _cargo_targets(text)
+    assert not isinstance(targets, str)
+    dirs = sorted({posixpath.dirname(p) for p in targets})
+    writes = " && ".join(f"echo 'fn main() {{}}' > {p}" for p in targets)
+    return f"mkdir -p {' '.join(dirs)} && {writes} && cargo fetch && rm -rf src"
 
 
 def _check_maven(step: Step, context, project: str, files: list[str]):
@@ -625,13 +677,34 @@ def _check_maven(step: Step, context, project: str, files: list[str]):
     return []
 
 
+_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*(?:\(([^)]*)\)|(.*)$)", re.M)
+
+
 def _check_gradle(step: Step, context, project: str, files: list[str]):
-    if not any(f.rsplit("/", 1)[-1].startswith("build.gradle") for f in files):
-        return "no build.gradle or build.gradle.kts where Gradle runs"
+    if not any(f.rsplit("/", 1)[-1].startswith(("build.gradle", "settings.gradle")) for f in files):
+        return "no build.gradle or settings.gradle where Gradle runs"
+    extra: list[str] = []
     for f in files:
-        if f.rsplit("/", 1)[-1].startswith("settings.gradle") and re.search(r"^\s*include\b", _read(context, f), re.M):
-            return f"{f} includes subprojects, whose build files are not listed"
-    return []
+        if not f.rsplit("/", 1)[-1].startswith("settings.gradle"):
+            continue
+        text = _read(context, f)
+        if re.search(r"^\s*(includeBuild|includeFlat)\b|projectDir\s*=", text, re.M):
+            return f"{f} includes builds or folders this tool does not list"
+        for m in _GRADLE_INCLUDE.finditer(text):
+            listed = m.group(1) if m.group(1) is not None else m.group(2)
+            for name in re.findall(r"[\"']([^\"']+)[\"']", listed):
+                folder = name.strip(":").replace(":", "/")
+                found = [
+                    posixpath.join(project, folder, b) if project else posixpath.join(folder, b)
+                    for b in ("build.gradle", "build.gradle.kts")
+                ]
+                found = [p for p in found if context.is_file(p)]
+                if not found:
+                    return f"{f} includes `{name}`, which has no build file in the context"
+                extra.extend(found)
+            if not re.findall(r"[\"']([^\"']+)[\"']", listed):
+                return f"{f} includes projects named in a way this tool does not read (`{_short(m.group(0))}`)"
+    return extra
 
 
 def _check_bundler(step: Step, context, project: str, files: list[str]):

@@ -126,7 +126,7 @@ def _stage(tree, stage, ctx, out, reasons: list) -> None:
             continue
         between = []
         for later in ins[i + 1 :]:
-            if isinstance(later, CopyLike):
+            if isinstance(later, CopyLike) and _overlaps(f, later, source.image_dir):
                 break
             if type(later) is Run:
                 found = _plan(tree, stage, copy, source, later, between, ctx, f)
@@ -158,14 +158,31 @@ def _broad_copy(tree, copy, ctx, f) -> _Source | None:
     clean = "" if clean in (".", "") else clean
     if clean and not ctx.build_context.is_dir(clean):
         return None
-    workdir = f.state_before(copy).workdir
     if dest.startswith("/"):
         image = posixpath.normpath(dest)
-    elif isinstance(workdir, str):
-        image = posixpath.normpath(posixpath.join(workdir, dest))
     else:
-        return None
+        image = posixpath.normpath(posixpath.join(_workdir(f, copy), dest))
     return _Source(clean, image)
+
+
+def _workdir(f, ins) -> str:
+    """The WORKDIR before ``ins``; one not known here (the base image's) is
+    a stand-in path named by its reason, so that paths relative to the same
+    unknown folder still compare equal."""
+    from ..recognisers.images import image_workdir
+
+    state = f.state_before(ins)
+    workdir = state.workdir
+    if isinstance(workdir, str):
+        return workdir
+    return image_workdir(state.base) or "/\u2400" + getattr(workdir, "reason", "unknown").replace("/", "\u2215")
+
+
+def _cwd(f, run, inv) -> str | None:
+    rel = inv.cmd.cwd
+    if rel is None:
+        return None
+    return posixpath.normpath(posixpath.join(_workdir(f, run), rel))
 
 
 def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
@@ -185,6 +202,7 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
     where = f"the RUN at line {run.line}"
     if script.unknown:
         return f"{where} cannot be read as a shell script ({script.unknown[0].reason})"
+    barrier = None  # the first step between the copy and the install that may read the sources
     for node in between:
         if isinstance(node, Volume):
             return f"the VOLUME at line {node.line} between the copy and the install would change what the copy writes"
@@ -193,10 +211,15 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
                 f"the COPY at line {copy.line} has a relative destination and the WORKDIR at line {node.line}"
                 " comes before the install"
             )
-        if type(node) is Run:
+        if type(node) is Run and barrier is None:
             other = _reads_sources(tree, node, ctx)
             if other:
-                return f"the RUN at line {node.line} between the copy and the install runs `{other}`, which may use the sources"
+                barrier = (
+                    node,
+                    f"the RUN at line {node.line} between the copy and the install runs `{other}`, which may use the sources",
+                )
+        elif barrier is not None and not isinstance(node, Run):
+            return barrier[1]  # the download would run in another state than the build
     k = next((n for n, s in enumerate(steps) if s is None or s.role in ("build", "project") or s.reason), len(steps))
     installs = [s for s in steps[:k] if s.role == "install"]
     bad = steps[k] if k < len(steps) else None
@@ -215,6 +238,9 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
         return bad.reason or f"`{bad.inv.text}` has no step that installs only the dependencies"
     else:
         return f"`{invs[k].text}` runs in {where} before the install and may need the sources"
+    if barrier is not None and kind != "new":
+        return barrier[1]
+    anchor = barrier[0] if barrier is not None else run
     if kind == "split":
         problem = _split_problem(run, script, invs, k)
         if problem:
@@ -222,12 +248,14 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
     found: list[str] = []
     folders: list[str] = []
     for step in deps:
-        cwd = step.inv.cwd
+        cwd = _cwd(f, run, step.inv)
         if cwd is None:
             return f"`{step.inv.text}`: {step.inv.cwd_reason()}"
         rel = posixpath.relpath(cwd, source.image_dir)
         if rel == ".." or rel.startswith("../"):
-            return f"`{step.inv.text}` runs in {cwd}, outside the folder the COPY at line {copy.line} fills ({source.image_dir})"
+            return None  # the install reads another folder: this copy is not the project's
+        if step.requirements:
+            step = attrs.evolve(step, requirements=tuple(_relative(r, cwd) for r in step.requirements))
         project = (
             posixpath.normpath(posixpath.join(source.context_dir, rel)).lstrip("./")
             if rel != "."
@@ -245,6 +273,12 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
         assert isinstance(m, Manifests)
         found.extend(p for p in m.files if p not in found)
         folders.extend(d for d in m.dirs if d not in folders)
+    prefetch = deps[0].prefetch if deps else None
+    if kind == "new" and deps[0].tool == "cargo":
+        from ..manifests import cargo_fetch
+
+        manifest = next(p for p in found if p.endswith("Cargo.toml"))
+        prefetch = cargo_fetch(ctx.build_context.read_text(manifest) or "")
     if deps and not found and not folders:
         return f"`{deps[0].inv.text}` reads no manifest file this tool knows"
     new_copies = _manifest_copies(tree, copy, source, found, folders)
@@ -255,7 +289,7 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
     def write(out):
         if kind == "new":
             message = (
-                f"copy {names} and run `{deps[0].prefetch.split(' && ')[-2 if deps[0].tool == 'cargo' else -1]}`"
+                f"copy {names} and run `{deps[0].prefetch}`"
                 f" before the sources, so a source change reuses the downloaded dependencies of `{deps[0].inv.text}`"
             )
         elif names:
@@ -273,9 +307,9 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
             step = deps[0]
             cd = f"cd {step.inv.cmd.cwd} && " if step.inv.cmd.cwd not in (".", None) else ""
             flags = " ".join(run.raw_flags)
-            fetch = tree.instruction(" ".join(p for p in ("RUN", flags, cd + step.prefetch) if p))
-            edit.insert_before(run, fetch)
-            edit.move(copy, before=run)
+            fetch = tree.instruction(" ".join(p for p in ("RUN", flags, cd + prefetch) if p))
+            edit.insert_before(anchor, fetch)
+            edit.move(copy, before=anchor)
         else:
             first, rest = _split_texts(script, invs, k)
             flags = " ".join(run.raw_flags)
@@ -285,6 +319,21 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
             edit.remove(copy)
 
     return write
+
+
+def _relative(path: str, cwd: str) -> str:
+    return posixpath.relpath(path, cwd) if path.startswith("/") else path
+
+
+def _overlaps(f, copy, image_dir: str) -> bool:
+    """``copy`` writes into ``image_dir`` (or over it), or where is not known."""
+    dest = copy.destination
+    text = f.expander(copy)(dest).text if dest is not None else None
+    if text is None:
+        return True
+    target = posixpath.normpath(text if text.startswith("/") else posixpath.join(_workdir(f, copy), text))
+    inside = image_dir.rstrip("/") + "/"
+    return target == image_dir or target.startswith(inside) or image_dir.startswith(target.rstrip("/") + "/")
 
 
 def _fetched_before(tree, stage, copy, step, ctx) -> bool:
