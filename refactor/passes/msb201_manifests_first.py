@@ -118,9 +118,13 @@ def _stage(tree, stage, ctx, out, reasons: list) -> None:
 
     f = facts(tree)
     ins = stage.instructions
+    from ..manifests import TOOL_WORDS
+
     for i, copy in enumerate(ins):
-        if not isinstance(copy, CopyLike):
+        if not isinstance(copy, CopyLike) or copy.from_stage is not None or len(copy.sources) != 1:
             continue
+        if not any(type(n) is Run and any(w in n.rest for w in TOOL_WORDS) for n in ins[i + 1 :]):
+            break  # no install after this copy, nor after any later one
         source = _broad_copy(tree, copy, ctx, f)
         if source is None:
             continue

@@ -7,6 +7,7 @@ from . import SAFE, Pass, unsafe
 
 # A RUN whose text has none of these installs no system package.
 _GATE = ("apt", "apk", "dnf", "yum")
+_VERBS = ("install", "add")
 _CLEAN = {
     "apt": " && rm -rf /var/lib/apt/lists/*",
     "dnf": " && dnf clean all",
@@ -80,7 +81,11 @@ class PackageHygiene(Pass):
         from ..recognisers import recognise_run
 
         out = self.outcome()
-        runs = [i for i in tree.instructions if type(i) is Run and any(g in i.rest for g in _GATE)]
+        runs = [
+            i
+            for i in tree.instructions
+            if type(i) is Run and any(g in i.rest for g in _GATE) and any(v in i.rest for v in _VERBS)
+        ]
         if not runs:
             return out
         found = []  # (run, facts)
