@@ -118,3 +118,17 @@ def _drop(ins: Instruction, offset: int, length: int) -> Instruction | None:
             return make_instruction(lines, ins.heredoc_bodies, ins.escape)
         pos += n
     return None
+
+
+def drop(ins: Instruction, start: int, end: int) -> Instruction | None:
+    """``ins`` without ``script[start:end]`` (offsets of ``ins.rest``), when it lies on one line."""
+    return _drop(ins, start, end - start)
+
+
+def add_flags(ins: Instruction, flags: Sequence[str]) -> Instruction:
+    """``ins`` with ``flags`` (``--mount=...``) right after its keyword."""
+    first = ins.lines[0]
+    text = first.text
+    at = len(text) - len(text.lstrip(bk.GO_SPACE)) + len(ins.keyword)
+    lines = (attrs.evolve(first, text=text[:at] + " " + " ".join(flags) + text[at:]), *ins.lines[1:])
+    return make_instruction(lines, ins.heredoc_bodies, ins.escape)

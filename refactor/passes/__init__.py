@@ -299,6 +299,7 @@ PASS_MODULES: tuple[str, ...] = (
     "msb202_package_hygiene",
     "msb203_npm_ci",
     "msb204_pip_no_cache",
+    "msb205_cache_mounts",
 )
 
 _REGISTRY: list[type[Pass]] | None = None
