@@ -317,7 +317,16 @@ def fenced_code(section: str) -> str:
 # -- registry -----------------------------------------------------------------
 
 # Modules under refactor/passes/, in the order passes run.
-PASS_MODULES: tuple[str, ...] = ("msb001_exec_form", "msb101_split", "msb301_non_root")
+PASS_MODULES: tuple[str, ...] = (
+    "msb001_exec_form",
+    "msb101_split",
+    "msb301_non_root",
+    "msb201_manifests_first",
+    "msb202_package_hygiene",
+    "msb203_npm_ci",
+    "msb204_pip_no_cache",
+    "msb205_cache_mounts",
+)
 
 _REGISTRY: list[type[Pass]] | None = None
 _EXTRA: list[type[Pass]] = []
