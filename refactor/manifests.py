@@ -130,7 +130,12 @@ def classify(inv) -> Step | None:
         words = _words(inv)
         if words and len(words) > 2 and words[0] == "-m" and _PIP.match(words[1]):
             return _pip(inv, words[2:])
+        if words and len(words) > 2 and words[0] == "-m" and words[1] in ("venv", "virtualenv"):
+            return _venv(inv, words[2:])
         return None
+    if name == "virtualenv":
+        words = _words(inv)
+        return _venv(inv, words) if words is not None else None
     if _PIP.match(name):
         words = _words(inv)
         return _pip(inv, words) if words is not None else None
@@ -141,6 +146,16 @@ def classify(inv) -> Step | None:
     if words is None:
         return None
     return handler(inv, words)
+
+
+def _venv(inv, words: list[str]) -> Step | None:
+    """``python -m venv /opt/venv``: makes a folder and reads no source, when
+    the folder is an absolute path (a relative one may be inside the
+    sources, which the copy after it would then land on)."""
+    folders = [w for w in words if not w.startswith("-")]
+    if folders and all(w.startswith("/") and "$" not in w for w in folders):
+        return Step("shell", "free", inv)
+    return None
 
 
 # -- node ------------------------------------------------------------------------
