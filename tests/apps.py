@@ -18,6 +18,7 @@ Used by tests/e2e and bench/apps.py.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +29,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+# Where the e2e suites tag the images they keep (each app's layers are the next
+# run's cache); another root keeps two runs on one machine apart.
+TAG_ROOT = os.environ.get("MSB_E2E_TAG_ROOT", "localhost/msb-e2e")
 APPS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "apps"
 REWRITTEN_MODES = ("reference", "tool")
 

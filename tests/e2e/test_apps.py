@@ -5,7 +5,7 @@ non-root user and carries no toolchain (see docs/e2e.md)."""
 import pytest
 
 from refactor import verify as v
-from tests.apps import load_apps
+from tests.apps import TAG_ROOT, load_apps
 from tests.images import image_facts, runs_as_root
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +15,7 @@ APPS = load_apps()
 
 def app_tags(name: str) -> tuple[str, str]:
     # stable names: the images stay, and their layers are the next run's cache
-    return (f"localhost/msb-e2e/{name}:naive", f"localhost/msb-e2e/{name}:rewritten")
+    return (f"{TAG_ROOT}/{name}:naive", f"{TAG_ROOT}/{name}:rewritten")
 
 
 @pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])

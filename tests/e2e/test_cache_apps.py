@@ -26,7 +26,7 @@ import pytest
 
 from refactor.context import BuildContext
 from refactor.engine import Status, refactor_text
-from tests.apps import APPS_DIR
+from tests.apps import APPS_DIR, TAG_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -125,7 +125,7 @@ def test_install_layer_reused_after_a_source_change(app, engine, tmp_path):
         ("naive", folder / "Dockerfile", False),
         ("rewritten", folder / "Dockerfile.msb", True),
     ):
-        tag = f"localhost/msb-e2e-cache/{app}:{name}"
+        tag = f"{TAG_ROOT}-cache/{app}:{name}"
         log2 = _build_logged_twice(engine, folder, dockerfile, tag, source)
         found = install_steps(log2, pattern)
         assert len(found) == 1, f"{app} {name}: expected one install step, found {found} in:\n{log2[-3000:]}"

@@ -11,7 +11,7 @@ missing ownership."""
 import pytest
 
 from refactor import verify as v
-from tests.apps import load_apps, tool_rewrite
+from tests.apps import TAG_ROOT, load_apps, tool_rewrite
 from tests.images import runs_as_root
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def test_the_tools_rewrite_runs_as_non_root_and_behaves_the_same(app, engine):
         smoke_cmd=app.selftest_cmd,
         smoke_env=app.selftest_env,
         engine=engine,
-        tags=(f"localhost/msb-e2e/{app.name}:naive", f"localhost/msb-e2e/{app.name}:tool-nocache"),
+        tags=(f"{TAG_ROOT}/{app.name}:naive", f"{TAG_ROOT}/{app.name}:tool-nocache"),
         keep_images=True,
         no_cache=True,
     )

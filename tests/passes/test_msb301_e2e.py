@@ -20,6 +20,7 @@ import pytest
 from refactor.context import BuildContext
 from refactor.engine import Status, refactor_text
 from refactor.passes import select
+from tests.apps import TAG_ROOT
 from tests.e2e.conftest import engine  # noqa: F401 - the fixture
 from tests.images import image_exists
 
@@ -130,7 +131,7 @@ def test_rewritten_image_runs_as_the_user_and_writes_its_data(name, engine, tmp_
     fixed = rewrite(tmp_path)
     print(fixed)
     (tmp_path / "Dockerfile.fixed").write_text(fixed)
-    tags = {k: f"localhost/msb-e2e/msb301-{name}:{k}" for k in ("naive", "rewritten")}
+    tags = {k: f"{TAG_ROOT}/msb301-{name}:{k}" for k in ("naive", "rewritten")}
     try:
         for kind, df in (("naive", "Dockerfile"), ("rewritten", "Dockerfile.fixed")):
             # No cache for the rewrite: buildah 1.28 gives `COPY --from=... --chown=...`
