@@ -113,6 +113,10 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     server = _app_server(stage, stage_facts)
     if server:
         return server
+    # A JRE of the builder's version first: without one (Java 8 past its end of life), nothing else matters.
+    available = common.choose_runtime(ctx, stage, "java", False, prefer="slim")
+    if isinstance(available, str):
+        return available
     artifacts = [a for _, a in builds]
     launched = _launched(stage, stage_facts, artifacts)
     if isinstance(launched, str):

@@ -83,3 +83,10 @@ def test_reasons(recognise, files, run, reason):
 def test_steps_that_publish_nothing(recognise, run):
     facts = recognise(HEAD + f"RUN {run}\n", {"Api.csproj": WEB.format(extra="")})
     assert not facts.builds and not facts.unknown and not facts.other
+
+
+def test_publish_dir_property_is_the_output(recognise):
+    facts = recognise(
+        HEAD + "RUN dotnet publish -c Release -p:PublishDir=/out/\n", {"Api.csproj": WEB.format(extra="")}
+    )
+    assert one(facts) == ("/out", "Api")
