@@ -332,6 +332,7 @@ HARMLESS_COMMANDS = frozenset(
         "true",
         "false",
         "ls",
+        "dir",
         "cat",
         "pwd",
         "env",

@@ -650,11 +650,12 @@ class _Gradle:
         return Findings(builds=tuple(built))
 
     def _script(self, folder: str) -> str | None:
+        """The project's build script, its comments blanked."""
         files = self.inv.site.files
         for file_name in ("build.gradle", "build.gradle.kts"):
             script = files.read_text(posixpath.join(folder, file_name))
             if script is not None:
-                return script
+                return _without_comments(script)
         return None
 
     def _project(self, folder: str, name: str, tasks: list[str], excluded: set, built: list) -> str | None:
