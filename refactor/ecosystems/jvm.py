@@ -88,6 +88,7 @@ APP_SERVER_IMAGES = {
     "open-liberty": "Open Liberty",
     "jetty": "Jetty",
 }
+TEMURIN_JAVA = "/opt/java/openjdk/bin/java"  # JAVA_HOME/bin/java of Eclipse Temurin and the images built on it
 GLOB = "\0glob\0"  # prefix of a word the shell expands as a glob
 BUILD_TOOLS = frozenset({"mvn", "mvnw", "gradle", "gradlew"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
@@ -339,12 +340,24 @@ def _runtime(ctx, stage, stage_facts: StageFacts, shell_reason: str | None):
         why_not = "distroless java starts `java -jar` itself (its ENTRYPOINT), which the CMD would be appended to"
     elif not stage_facts.exec_form:
         why_not = "the HEALTHCHECK needs a shell"
+    program = read[0][0][0] if not isinstance(read, str) else None
+    if why_not is None and program and posixpath.normpath(program) == TEMURIN_JAVA:
+        why_not = f"the command runs java as `{program}`, Temurin's path"
     prefer = ctx.runtime
     if why_not is not None and prefer == "distroless":
         prefer = "slim"
     choice = common.choose_runtime(ctx, stage, "java", why_not is None, prefer=prefer)
     if isinstance(choice, str):
         return choice
+    if program and "/" in program and posixpath.basename(program) == "java":
+        # java named by its path: the runtime must have it there (distroless: /usr/bin/java;
+        # Temurin: /opt/java/openjdk/bin/java, which the Maven and Gradle images share)
+        has = "/usr/bin/java" if choice.image.startswith("gcr.io/distroless/") else TEMURIN_JAVA
+        if posixpath.normpath(program) != has:
+            return (
+                f"the command runs java as `{program}`, which {choice.image} does not have (it has {has});"
+                " run `java` from PATH"
+            )
     if why_not is not None and ctx.runtime == "distroless":
         choice = common.Choice(choice.image, f"{choice.reason}; not distroless: {why_not}", choice.user, choice.summary)
     return choice
