@@ -630,6 +630,11 @@ class _Gradle:
         for task in tasks:
             owner = task.rsplit(":", 1)[0].lstrip(":") if ":" in task else ""
             if owner and owner not in known:
+                if not settings:
+                    return _fail(
+                        inv,
+                        f"cannot read {root}/settings.gradle: it is not copied from the build context before this step",
+                    )
                 return _fail(inv, f"the task `{task}` names a project the settings file does not include")
         built: list[Artifact] = []
         for folder, name, path in projects:
