@@ -324,7 +324,9 @@ def _entry(entry: str, resolve, by_path: dict, artifacts):
     if not found:
         made = ", ".join(a.path for a in artifacts)
         hint = "; name the file the build writes" if any(c in entry for c in "*?[") else ""
-        return f"cannot tell which jar the image runs: the command runs `{entry}`, the build makes {made}{hint}"
+        modules = {a.details.module for a in artifacts if a.details.module}
+        what = "which module's jar" if len(modules) > 1 else "which jar"
+        return f"cannot tell {what} the image runs: the command runs `{entry}`, the build makes {made}{hint}"
     return found
 
 
