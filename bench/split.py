@@ -35,7 +35,14 @@ _AT_COMMAND = r"(?:^|&&|;|\|\||\bthen|\bdo|\()\s*(?:\w+=\S*\s+)*"
 ECOSYSTEMS = (
     ("go", re.compile(r"\bgo\s+(?:build|install)\b")),
     ("rust", re.compile(r"\bcargo\s+(?:build|install)\b")),
-    ("jvm/.net", re.compile(r"\b(?:mvn|mvnw|gradle|gradlew|dotnet)\b")),
+    # a build verb, as for Go and Rust: a devcontainer that installs gradle builds nothing
+    (
+        "jvm/.net",
+        re.compile(
+            r"\b(?:mvnw?|gradlew?)\b[^&;|\n]*?\b(?:package|install|verify|build|assemble|jar|bootJar|shadowJar"
+            r"|installDist|compile|assembly:single|deploy|nativeCompile)\b|\bdotnet\s+(?:publish|build)\b|\bjavac\s"
+        ),
+    ),
     ("node", re.compile(r"\b(?:npm|yarn|pnpm|bun)\s")),
     ("python", re.compile(r"\b(?:pip3?|poetry|pipenv|uv)\s|\bpython3?\s+setup\.py\b")),
     ("c/c++", re.compile(_AT_COMMAND + r"(?:make|cmake|gcc|g\+\+|cc|clang|\./configure)\b", re.M)),

@@ -338,6 +338,7 @@ HARMLESS_COMMANDS = frozenset(
         "true",
         "false",
         "ls",
+        "dir",
         "cat",
         "pwd",
         "env",

@@ -49,11 +49,13 @@ SOURCES = (".cs", ".fs", ".vb", ".csproj", ".fsproj", ".vbproj", ".sln", ".slnx"
 MANIFESTS = frozenset(
     {"obj", "bin", "Properties", "NuGet.Config", "NuGet.config", "nuget.config", "global.json", ".vs", ".config"}
 )
+# Folders of projects: what the app reads of them (appsettings.json, wwwroot) is in the publish folder.
+PROJECT_FOLDERS = frozenset({"src", "test", "tests"})
 REPOSITORY = "mcr.microsoft.com/dotnet/"
 
 
 def build_only(name: str, is_dir: bool) -> bool:
-    return name in MANIFESTS or (not is_dir and name.endswith(SOURCES))
+    return name in MANIFESTS or (is_dir and name in PROJECT_FOLDERS) or (not is_dir and name.endswith(SOURCES))
 
 
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
@@ -137,6 +139,11 @@ def _runtime(ctx, stage, details, exec_form: bool):
     eol = catalog.language_eol("dotnet", version)
     if eol is not None and today >= eol:
         return f".NET {version} is past end of life ({eol}); upgrade the project and the builder"
+    if details.rid and ("musl" in details.rid or not details.rid.startswith("linux")):
+        return (
+            f"the publish targets {details.rid}, and the catalog's .NET runtimes are glibc Linux (Ubuntu);"
+            " publish for linux-x64 or linux-arm64"
+        )
     if details.self_contained or details.aot:
         flavour, why = "runtime-deps", "a self-contained publish carries the .NET runtime itself"
     elif details.web:

@@ -88,6 +88,7 @@ APP_SERVER_IMAGES = {
     "open-liberty": "Open Liberty",
     "jetty": "Jetty",
 }
+TEMURIN_JAVA = "/opt/java/openjdk/bin/java"  # JAVA_HOME/bin/java of Eclipse Temurin and the images built on it
 GLOB = "\0glob\0"  # prefix of a word the shell expands as a glob
 BUILD_TOOLS = frozenset({"mvn", "mvnw", "gradle", "gradlew"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
@@ -113,6 +114,10 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     server = _app_server(stage, stage_facts)
     if server:
         return server
+    # A JRE of the builder's version first: without one (Java 8 past its end of life), nothing else matters.
+    available = common.choose_runtime(ctx, stage, "java", False, prefer="slim")
+    if isinstance(available, str):
+        return available
     artifacts = [a for _, a in builds]
     launched = _launched(stage, stage_facts, artifacts)
     if isinstance(launched, str):
@@ -319,7 +324,9 @@ def _entry(entry: str, resolve, by_path: dict, artifacts):
     if not found:
         made = ", ".join(a.path for a in artifacts)
         hint = "; name the file the build writes" if any(c in entry for c in "*?[") else ""
-        return f"cannot tell which jar the image runs: the command runs `{entry}`, the build makes {made}{hint}"
+        modules = {a.details.module for a in artifacts if a.details.module}
+        what = "which module's jar" if len(modules) > 1 else "which jar"
+        return f"cannot tell {what} the image runs: the command runs `{entry}`, the build makes {made}{hint}"
     return found
 
 
@@ -335,12 +342,24 @@ def _runtime(ctx, stage, stage_facts: StageFacts, shell_reason: str | None):
         why_not = "distroless java starts `java -jar` itself (its ENTRYPOINT), which the CMD would be appended to"
     elif not stage_facts.exec_form:
         why_not = "the HEALTHCHECK needs a shell"
+    program = read[0][0][0] if not isinstance(read, str) else None
+    if why_not is None and program and posixpath.normpath(program) == TEMURIN_JAVA:
+        why_not = f"the command runs java as `{program}`, Temurin's path"
     prefer = ctx.runtime
     if why_not is not None and prefer == "distroless":
         prefer = "slim"
     choice = common.choose_runtime(ctx, stage, "java", why_not is None, prefer=prefer)
     if isinstance(choice, str):
         return choice
+    if program and "/" in program and posixpath.basename(program) == "java":
+        # java named by its path: the runtime must have it there (distroless: /usr/bin/java;
+        # Temurin: /opt/java/openjdk/bin/java, which the Maven and Gradle images share)
+        has = "/usr/bin/java" if choice.image.startswith("gcr.io/distroless/") else TEMURIN_JAVA
+        if posixpath.normpath(program) != has:
+            return (
+                f"the command runs java as `{program}`, which {choice.image} does not have (it has {has});"
+                " run `java` from PATH"
+            )
     if why_not is not None and ctx.runtime == "distroless":
         choice = common.Choice(choice.image, f"{choice.reason}; not distroless: {why_not}", choice.user, choice.summary)
     return choice

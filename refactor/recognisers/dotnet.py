@@ -256,6 +256,9 @@ class _Publish:
         rid_arg = values.get("-r") or values.get("--runtime")
         rid = rid_arg.value if rid_arg is not None else value("RuntimeIdentifier")
         self_contained = (value("SelfContained") or "").lower() == "true"
+        publish_dir = value("PublishDir") if self.verb == "publish" else value("OutputPath")
+        if out is None and publish_dir:  # -p:PublishDir=/app: the same as -o
+            out = Arg(publish_dir, publish_dir)
         if out is not None:
             path = self.inv.path(out.value.replace("\\", "/"))
         else:

@@ -630,6 +630,11 @@ class _Gradle:
         for task in tasks:
             owner = task.rsplit(":", 1)[0].lstrip(":") if ":" in task else ""
             if owner and owner not in known:
+                if not settings:
+                    return _fail(
+                        inv,
+                        f"cannot read {root}/settings.gradle: it is not copied from the build context before this step",
+                    )
                 return _fail(inv, f"the task `{task}` names a project the settings file does not include")
         built: list[Artifact] = []
         for folder, name, path in projects:
@@ -650,11 +655,12 @@ class _Gradle:
         return Findings(builds=tuple(built))
 
     def _script(self, folder: str) -> str | None:
+        """The project's build script, its comments blanked."""
         files = self.inv.site.files
         for file_name in ("build.gradle", "build.gradle.kts"):
             script = files.read_text(posixpath.join(folder, file_name))
             if script is not None:
-                return script
+                return _without_comments(script)
         return None
 
     def _project(self, folder: str, name: str, tasks: list[str], excluded: set, built: list) -> str | None:

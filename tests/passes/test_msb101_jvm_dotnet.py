@@ -152,3 +152,25 @@ def test_the_command_names_the_copied_artifact(case):
         assert values[1].endswith(".dll") and copied(resolve(values[1])), (values[1], targets)
     else:  # a launcher script or the app's own executable, inside the copied folder
         assert copied(resolve(program)), (program, targets)
+
+
+def test_java_named_by_a_path_the_runtime_lacks_is_declined(tmp_path):
+    """The Temurin JRE has java at /opt/java/openjdk/bin/java; distroless at /usr/bin/java only."""
+    from refactor.context import BuildContext
+    from refactor.engine import refactor_text
+
+    (tmp_path / "A.java").write_text("class A { public static void main(String[] a) {} }\n")
+    head = "FROM eclipse-temurin:17-jdk\nWORKDIR /w\nCOPY A.java .\nRUN javac -d out A.java && jar cfe /w/a.jar A -C out .\n"
+
+    def run(command: str):
+        text = head + command + "\n"
+        return refactor_text(text, "Dockerfile", build_context=BuildContext(tmp_path))
+
+    temurin_path = run('CMD ["/opt/java/openjdk/bin/java", "-jar", "/w/a.jar"]')
+    assert "FROM eclipse-temurin:17-jre-noble" in temurin_path.output
+    # an ENTRYPOINT would get distroless, which has java elsewhere: the Temurin JRE instead
+    entrypoint = run('ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/w/a.jar"]')
+    assert "FROM eclipse-temurin:17-jre-noble" in entrypoint.output
+    elsewhere = run('ENTRYPOINT ["/usr/lib/jvm/java-17/bin/java", "-jar", "/w/a.jar"]')
+    declined = [n.message for n in elsewhere.notes if n.code == "MSB101"]
+    assert "does not have (it has /usr/bin/java)" in declined[0]

@@ -83,3 +83,24 @@ def test_reasons(recognise, files, run, reason):
 def test_steps_that_publish_nothing(recognise, run):
     facts = recognise(HEAD + f"RUN {run}\n", {"Api.csproj": WEB.format(extra="")})
     assert not facts.builds and not facts.unknown and not facts.other
+
+
+def test_publish_dir_property_is_the_output(recognise):
+    facts = recognise(
+        HEAD + "RUN dotnet publish -c Release -p:PublishDir=/out/\n", {"Api.csproj": WEB.format(extra="")}
+    )
+    assert one(facts) == ("/out", "Api")
+
+
+def test_a_musl_publish_is_declined_by_the_split(tmp_path):
+    from refactor.context import BuildContext
+    from refactor.engine import refactor_text
+
+    (tmp_path / "Api.csproj").write_text(WEB.format(extra=""))
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0-alpine\nWORKDIR /src\nCOPY . .\n"
+        'RUN dotnet publish -c Release -r linux-musl-x64 -o /app\nENTRYPOINT ["dotnet", "/app/Api.dll"]\n'
+    )
+    result = refactor_text(text, "Dockerfile", build_context=BuildContext(tmp_path))
+    (reason,) = [n.message for n in result.notes if n.code == "MSB101"]
+    assert "targets linux-musl-x64" in reason

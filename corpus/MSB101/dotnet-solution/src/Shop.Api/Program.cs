@@ -1,0 +1,3 @@
+var app = WebApplication.CreateBuilder(args).Build();
+app.MapGet("/", () => Shop.Core.Catalog.Count);
+app.Run();

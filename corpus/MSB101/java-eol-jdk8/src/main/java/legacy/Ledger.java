@@ -1,0 +1,5 @@
+package legacy;
+
+public class Ledger {
+    public static void main(String[] args) { System.out.println("ledger"); }
+}
