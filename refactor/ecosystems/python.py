@@ -474,7 +474,7 @@ def _scripts_of(manifest: str, text: str) -> set[str]:
         if name:
             out.add(name.group(1).lower())
     else:  # setup.cfg console_scripts, setup.py entry_points: "name = module:function"
-        out.update(re.findall(r"""(?m)^\s*['"]?([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*[A-Za-z_][\w.]*:\w""", text))
+        out.update(re.findall(r"""(?m)(?:^|['"])\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*[A-Za-z_][\w.]*:\w""", text))
         name = re.search(r"""(?m)\bname\s*=\s*['"]([^'"]+)['"]""", text)
         if name:
             out.add(name.group(1).lower())
