@@ -262,7 +262,9 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             "a virtual environment made in a python image links /usr/local/bin/python3, which distroless"
             " python3 has under /usr/bin"
         )
-        choice = common.Choice(slim.image, f"{slim.reason}; not distroless: {why_not}", slim.user, slim.summary)
+        asked = choice.reason.partition("; no ")[2]  # why the kind the user asked for (--runtime alpine) does not fit
+        reason = f"{slim.reason}; not distroless: {why_not}" + (f"; no {asked}" if asked else "")
+        choice = common.Choice(slim.image, reason, slim.user, slim.summary)
     packages = _runtime_packages(ctx, stage, stage_facts, choice, names, installs)
     if isinstance(packages, str):
         return packages
