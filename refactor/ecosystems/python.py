@@ -140,7 +140,49 @@ def _data() -> dict:
     return tomllib.loads(resources.files("refactor").joinpath("data/python.toml").read_text(encoding="utf-8"))
 
 
+# Cheap tests on a RUN's text, before any of it is read as shell: most stages
+# that mention Python install nothing with it, or cannot be split for a
+# reason the catalog gives at once (a Python past its end of life).
+INSTALL_WORDS = re.compile(r"\b(?:pip[0-9.]*|poetry|uv|pipenv|pip-sync|setup\.py|virtualenv|conda|mamba|micromamba)\s")
+CONDA_WORDS = re.compile(
+    r"(?:^|[;&|(`]|\$\()\s*(?:\S*/)?(conda|mamba|micromamba)\s+(?:install|create|env|update)\b", re.M
+)
+
+
+@functools.cache
+def _other_builds() -> re.Pattern:
+    """A command of another ecosystem's build (``go build``, ``cargo``,
+    ``make``): such a stage is theirs to split, asked after this module."""
+    from . import _ASSIGNMENT, modules
+
+    commands = "|".join(c for m in modules() if m.__name__ != __name__ for c in m.COMMANDS)
+    return re.compile(
+        r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
+        r"(?:\S*/)?(?:" + commands + r")(?=\s|$)",
+        re.M,
+    )
+
+
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if not any(INSTALL_WORDS.search(ins.rest) for ins in runs):
+        return None
+    if any(_other_builds().search(ins.rest) for ins in runs):
+        return None  # pip may help build a Go, Rust or C program: their modules decide
+    for ins in runs:
+        conda = CONDA_WORDS.search(ins.rest)
+        if conda:
+            return (
+                f"RUN at line {ins.line} runs `{conda.group(1)}`: conda and mamba environments are not supported;"
+                " the split knows pip, Poetry, uv and Pipenv installs into a virtual environment"
+            )
+    early = common.choose_runtime(ctx, stage, "python", stage_facts.exec_form)
+    if isinstance(early, str):
+        return early  # the catalog has no runtime for this builder: nothing else matters
+    return _plan(tree, stage, ctx, stage_facts)
+
+
+def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from ..analysis import facts
     from ..recognisers import pip
     from ..recognisers.site import RunSite
