@@ -56,8 +56,12 @@ package``), a console script an install provides (``gunicorn``,
 ``uvicorn``, the project's own scripts), or a Python file of the context; a
 shell-form command keeps the slim base's shell. Conda and mamba, ``pip
 install --user``/``--target``/``--prefix``, an interpreter called by its
-path outside the environment and a Python version the catalog cannot match
-are declined, each with its reason.
+path outside the environment, an installer run by the command (``poetry
+run``, ``uv run``), a project installed before its sources are copied, a
+build that links a ``-dev`` package's library of another release than the
+runtime's (bullseye's ``libssl1.1`` on a trixie runtime) and a Python
+version the catalog cannot match (or past its end of life) are declined,
+each with its reason.
 """
 
 from __future__ import annotations
