@@ -23,7 +23,9 @@ never distroless: its ``python3`` lives under ``/usr/bin``, where a virtual
 environment made in an official image does not look for it. The app's own
 files come from the build context as the original copied them (sources,
 templates, configuration; not the requirements and lock files), under the
-same WORKDIR; a project installed in editable mode is copied whole.
+same WORKDIR; a project installed in editable mode is copied whole. A
+folder a RUN made (``mkdir -p /app/uploads``) is copied owned by the
+non-root user MSB301 gives the runtime, so the app can still write to it.
 
 System packages: compilers, ``build-essential``, ``pkg-config``,
 ``python3-dev`` and the ``-dev`` packages stay in the builder. The runtime
@@ -228,10 +230,9 @@ def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         name = inv.name or ""
         if name == "mkdir" or name == "chmod":
             words = [a.value for a in inv.args]
-            workdir = found.state_before(ins).workdir
-            if None in words or inv.cwd is None or not isinstance(workdir, str) or inv.cmd.conditional:
+            paths = [inv.path(w) for w in words if w is not None and not w.startswith("-")]
+            if None in words or None in paths or inv.cmd.conditional:
                 return f"RUN at line {ins.line}: cannot tell which folder `{name}` changes"
-            paths = [inv.path(w) for w in words if not w.startswith("-")]
             if name == "mkdir":
                 folders.extend(p for p in paths if p)
             else:
@@ -255,10 +256,13 @@ def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     runtime_env: tuple[tuple[str, str], ...] = ()
     if venvs:
         venv = venvs.pop()
-        made = next(s for _, _, s in steps if s.kind == "venv")
+        made_at, made_by, made = next((ins, inv, s) for ins, inv, s in steps if s.kind == "venv")
         if "--system-site-packages" in made.options:
             return f"the virtual environment at {venv} uses the system's packages, which the split cannot name"
         for ins, inv, s in installs:
+            before = ins.line < made_at.line or (ins is made_at and inv.index < made_by.index)
+            if s.installers_only and before:
+                continue  # `pip install virtualenv` before it: a tool of the build
             reason = _into_own_venv(found, stage, ins, inv, s, venv)
             if reason:
                 return f"RUN at line {ins.line}: {reason}"
@@ -326,7 +330,11 @@ def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     projects = sorted({s.project for _, _, s in installs if s.editable and s.project})
     files = [f for f in files if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in projects)]
     copies = [Copy(venv, "artifact")] + [Copy(p, "run-time file") for p in projects]
-    copies += common.other_copies(files, folders, choice, exclude=(venv, *projects))
+    # Folders the build made, which the app may write: owned by the runtime's non-root user, or by the
+    # one MSB301 creates on a base without one (the catalog's default user).
+    owner = choice.user or ctx.catalog().family(choice.image).default_user.spec
+    owned = common.Choice(choice.image, choice.reason, owner, choice.summary)
+    copies += common.other_copies(files, folders, owned, exclude=(venv, *projects))
     for ins, paths in chmods:
         for path in paths:
             if path and not any(path == c.path or path.startswith(c.path.rstrip("/") + "/") for c in copies):

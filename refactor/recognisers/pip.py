@@ -61,7 +61,9 @@ PIP_READ_ONLY = frozenset(
     {"freeze", "list", "show", "check", "config", "cache", "debug", "help", "hash", "inspect", "search", "index"}
 )
 # Tools installed to install the app with: they need not reach the runtime.
-INSTALLERS = frozenset({"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "poetry-plugin-export"})
+INSTALLERS = frozenset(
+    {"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "poetry-plugin-export", "virtualenv"}
+)
 # Options of `poetry install`, `uv sync` and `pipenv install` that matter here.
 POETRY_NO_ROOT = ("--no-root",)
 ENV_TOOLS = frozenset({"conda", "mamba", "micromamba"})
