@@ -23,7 +23,9 @@ from functools import cache
 
 # In the order asked: a module that knows a package manager comes before the
 # C/C++ one, since installing a package may compile native code with make.
-MODULES = ("go", "rust", "jvm", "dotnet", "python", "static", "nextjs", "node", "bun", "native")
+# Python first: it claims only a stage that calls no other module's build
+# command, and answers most without reading its RUNs as shell.
+MODULES = ("python", "go", "rust", "jvm", "dotnet", "static", "nextjs", "node", "bun", "native")
 
 
 @cache

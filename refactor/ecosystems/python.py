@@ -23,7 +23,9 @@ never distroless: its ``python3`` lives under ``/usr/bin``, where a virtual
 environment made in an official image does not look for it. The app's own
 files come from the build context as the original copied them (sources,
 templates, configuration; not the requirements and lock files), under the
-same WORKDIR; a project installed in editable mode is copied whole.
+same WORKDIR; a project installed in editable mode is copied whole. A
+folder a RUN made (``mkdir -p /app/uploads``) is copied owned by the
+non-root user MSB301 gives the runtime, so the app can still write to it.
 
 System packages: compilers, ``build-essential``, ``pkg-config``,
 ``python3-dev`` and the ``-dev`` packages stay in the builder. The runtime
@@ -56,8 +58,12 @@ package``), a console script an install provides (``gunicorn``,
 ``uvicorn``, the project's own scripts), or a Python file of the context; a
 shell-form command keeps the slim base's shell. Conda and mamba, ``pip
 install --user``/``--target``/``--prefix``, an interpreter called by its
-path outside the environment and a Python version the catalog cannot match
-are declined, each with its reason.
+path outside the environment, an installer run by the command (``poetry
+run``, ``uv run``), a project installed before its sources are copied, a
+build that links a ``-dev`` package's library of another release than the
+runtime's (bullseye's ``libssl1.1`` on a trixie runtime) and a Python
+version the catalog cannot match (or past its end of life) are declined,
+each with its reason.
 """
 
 from __future__ import annotations
@@ -140,7 +146,49 @@ def _data() -> dict:
     return tomllib.loads(resources.files("refactor").joinpath("data/python.toml").read_text(encoding="utf-8"))
 
 
+# Cheap tests on a RUN's text, before any of it is read as shell: most stages
+# that mention Python install nothing with it, or cannot be split for a
+# reason the catalog gives at once (a Python past its end of life).
+INSTALL_WORDS = re.compile(r"\b(?:pip[0-9.]*|poetry|uv|pipenv|pip-sync|setup\.py|virtualenv|conda|mamba|micromamba)\s")
+CONDA_WORDS = re.compile(
+    r"(?:^|[;&|(`]|\$\()\s*(?:\S*/)?(conda|mamba|micromamba)\s+(?:install|create|env|update)\b", re.M
+)
+
+
+@functools.cache
+def _other_builds() -> re.Pattern:
+    """A command of another ecosystem's build (``go build``, ``cargo``,
+    ``make``): such a stage is theirs to split, asked after this module."""
+    from . import _ASSIGNMENT, modules
+
+    commands = "|".join(c for m in modules() if m.__name__ != __name__ for c in m.COMMANDS)
+    return re.compile(
+        r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
+        r"(?:\S*/)?(?:" + commands + r")(?=\s|$)",
+        re.M,
+    )
+
+
 def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if not any(INSTALL_WORDS.search(ins.rest) for ins in runs):
+        return None
+    if any(_other_builds().search(ins.rest) for ins in runs):
+        return None  # pip may help build a Go, Rust or C program: their modules decide
+    for ins in runs:
+        conda = CONDA_WORDS.search(ins.rest)
+        if conda:
+            return (
+                f"RUN at line {ins.line} runs `{conda.group(1)}`: conda and mamba environments are not supported;"
+                " the split knows pip, Poetry, uv and Pipenv installs into a virtual environment"
+            )
+    early = common.choose_runtime(ctx, stage, "python", stage_facts.exec_form)
+    if isinstance(early, str):
+        return early  # the catalog has no runtime for this builder: nothing else matters
+    return _plan(tree, stage, ctx, stage_facts)
+
+
+def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from ..analysis import facts
     from ..recognisers import pip
     from ..recognisers.site import RunSite
@@ -182,10 +230,9 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         name = inv.name or ""
         if name == "mkdir" or name == "chmod":
             words = [a.value for a in inv.args]
-            workdir = found.state_before(ins).workdir
-            if None in words or inv.cwd is None or not isinstance(workdir, str) or inv.cmd.conditional:
+            paths = [inv.path(w) for w in words if w is not None and not w.startswith("-")]
+            if None in words or None in paths or inv.cmd.conditional:
                 return f"RUN at line {ins.line}: cannot tell which folder `{name}` changes"
-            paths = [inv.path(w) for w in words if not w.startswith("-")]
             if name == "mkdir":
                 folders.extend(p for p in paths if p)
             else:
@@ -209,10 +256,13 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     runtime_env: tuple[tuple[str, str], ...] = ()
     if venvs:
         venv = venvs.pop()
-        made = next(s for _, _, s in steps if s.kind == "venv")
+        made_at, made_by, made = next((ins, inv, s) for ins, inv, s in steps if s.kind == "venv")
         if "--system-site-packages" in made.options:
             return f"the virtual environment at {venv} uses the system's packages, which the split cannot name"
         for ins, inv, s in installs:
+            before = ins.line < made_at.line or (ins is made_at and inv.index < made_by.index)
+            if s.installers_only and before:
+                continue  # `pip install virtualenv` before it: a tool of the build
             reason = _into_own_venv(found, stage, ins, inv, s, venv)
             if reason:
                 return f"RUN at line {ins.line}: {reason}"
@@ -262,7 +312,9 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             "a virtual environment made in a python image links /usr/local/bin/python3, which distroless"
             " python3 has under /usr/bin"
         )
-        choice = common.Choice(slim.image, f"{slim.reason}; not distroless: {why_not}", slim.user, slim.summary)
+        asked = choice.reason.partition("; no ")[2]  # why the kind the user asked for (--runtime alpine) does not fit
+        reason = f"{slim.reason}; not distroless: {why_not}" + (f"; no {asked}" if asked else "")
+        choice = common.Choice(slim.image, reason, slim.user, slim.summary)
     packages = _runtime_packages(ctx, stage, stage_facts, choice, names, installs)
     if isinstance(packages, str):
         return packages
@@ -278,7 +330,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     projects = sorted({s.project for _, _, s in installs if s.editable and s.project})
     files = [f for f in files if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in projects)]
     copies = [Copy(venv, "artifact")] + [Copy(p, "run-time file") for p in projects]
-    copies += common.other_copies(files, folders, choice, exclude=(venv, *projects))
+    # Folders the build made, which the app may write: owned by the runtime's non-root user, or by the
+    # one MSB301 creates on a base without one (the catalog's default user).
+    owner = choice.user or ctx.catalog().family(choice.image).default_user.spec
+    owned = common.Choice(choice.image, choice.reason, owner, choice.summary)
+    copies += common.other_copies(files, folders, owned, exclude=(venv, *projects))
     for ins, paths in chmods:
         for path in paths:
             if path and not any(path == c.path or path.startswith(c.path.rstrip("/") + "/") for c in copies):
@@ -474,7 +530,7 @@ def _scripts_of(manifest: str, text: str) -> set[str]:
         if name:
             out.add(name.group(1).lower())
     else:  # setup.cfg console_scripts, setup.py entry_points: "name = module:function"
-        out.update(re.findall(r"""(?m)^\s*['"]?([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*[A-Za-z_][\w.]*:\w""", text))
+        out.update(re.findall(r"""(?m)(?:^|['"])\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*[A-Za-z_][\w.]*:\w""", text))
         name = re.search(r"""(?m)\bname\s*=\s*['"]([^'"]+)['"]""", text)
         if name:
             out.add(name.group(1).lower())

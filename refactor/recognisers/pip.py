@@ -61,7 +61,9 @@ PIP_READ_ONLY = frozenset(
     {"freeze", "list", "show", "check", "config", "cache", "debug", "help", "hash", "inspect", "search", "index"}
 )
 # Tools installed to install the app with: they need not reach the runtime.
-INSTALLERS = frozenset({"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "poetry-plugin-export"})
+INSTALLERS = frozenset(
+    {"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "poetry-plugin-export", "virtualenv"}
+)
 # Options of `poetry install`, `uv sync` and `pipenv install` that matter here.
 POETRY_NO_ROOT = ("--no-root",)
 ENV_TOOLS = frozenset({"conda", "mamba", "micromamba"})
@@ -245,7 +247,12 @@ def _poetry(inv: Invocation, args) -> PythonStep:
     sub = next((a for a in args if a is not None and not a.startswith("-")), None)
     if sub in ("config", "export", "check", "lock", "show", "env", "version", "about", "--version", "debug"):
         if sub == "env" and "use" in args:
-            return PythonStep("install", "poetry", target="own-venv", problem=_own_venv(inv, "poetry env use"))
+            return PythonStep(
+                "install",
+                "poetry",
+                target="own-venv",
+                problem=_own_venv(inv, "poetry env use", "`poetry config virtualenvs.create false`"),
+            )
         return PythonStep("read-only", "poetry")
     if sub in ("install", "sync"):
         no_cache = "--no-cache" in args or inv.env("POETRY_CACHE_DIR") == "/dev/null"
@@ -300,7 +307,12 @@ def _pipenv(inv: Invocation, args) -> PythonStep:
     sub = next((w for w in words if not w.startswith("-")), None)
     if sub in ("install", "sync"):
         if "--system" not in words:
-            return PythonStep("install", "pipenv", target="own-venv", problem=_own_venv(inv, "pipenv without --system"))
+            return PythonStep(
+                "install",
+                "pipenv",
+                target="own-venv",
+                problem=_own_venv(inv, "pipenv without --system", "`pipenv install --system`"),
+            )
         lock = inv.path("Pipfile.lock")
         packages = tuple(_name(w) for w in words[words.index(sub) + 1 :] if not w.startswith("-"))
         return PythonStep("install", "pipenv", requirements=(lock,) if lock else (), packages=packages)
@@ -309,10 +321,10 @@ def _pipenv(inv: Invocation, args) -> PythonStep:
     return PythonStep("install", "pipenv", problem=f"`{inv.text}`: the tool does not know `pipenv {sub}`")
 
 
-def _own_venv(inv: Invocation, what: str) -> str:
+def _own_venv(inv: Invocation, what: str, fix: str) -> str:
     return (
         f"`{inv.text}`: {what} makes its own virtual environment under the user's home; install into the"
-        " image's environment (`--system`, or `poetry config virtualenvs.create false`)"
+        f" image's environment ({fix})"
     )
 
 

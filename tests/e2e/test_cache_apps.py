@@ -45,7 +45,8 @@ DECLINED = {
     "rust-nodeps": "nothing to fetch before the sources",
     "go-webapp": "nothing to download before the sources",
 }
-_STEP = re.compile(r"^STEP (\d+)/(\d+): (.*)$")
+# A multi-stage build prefixes each step with its stage: `[1/2] STEP 4/7: RUN npm install`.
+_STEP = re.compile(r"^(?:\[\d+/\d+\] )?STEP (\d+)/(\d+): (.*)$")
 
 
 def steps(log: str) -> list[tuple[str, bool]]:
@@ -70,12 +71,16 @@ def test_steps_reads_buildah_output():
         "STEP 2/4: COPY package.json ./\n--> Using cache 1a2b3c\n--> 1a2b3c\n"
         "STEP 3/4: RUN npm install\n--> Using cache 4d5e6f\n--> 4d5e6f\n"
         "STEP 4/4: COPY . .\n--> 7a8b9c\n"
+        "[2/2] STEP 1/2: FROM gcr.io/distroless/nodejs22-debian13\n"
+        "[2/2] STEP 2/2: COPY --from=builder /app /app\n--> Using cache 8b9c0d\n"
     )
     assert steps(log) == [
         ("FROM node:18", False),
         ("COPY package.json ./", True),
         ("RUN npm install", True),
         ("COPY . .", False),
+        ("FROM gcr.io/distroless/nodejs22-debian13", False),
+        ("COPY --from=builder /app /app", True),
     ]
     assert install_steps(log, CACHED["node-server"][1]) == [("RUN npm install", True)]
 

@@ -1,0 +1,2 @@
+import pyodbc
+print(pyodbc.drivers())
