@@ -571,3 +571,22 @@ def test_only_runs(stage_facts: StageFacts, build_steps) -> tuple[Instruction, .
             if ins.line > last_build:
                 out.append(ins)
     return tuple(out)
+
+
+def config_reads_base_variables(tree, stage) -> str | None:
+    """A reason when EXPOSE, VOLUME, STOPSIGNAL or USER reads a variable the
+    stage does not set: the builder's base may set it, the runtime's differently."""
+    from .analysis.expand import references
+
+    declared = {name for ins in stage.instructions if ins.name in ("ARG", "ENV") for name, _ in ins.pairs}
+    first = tree.instructions.index(stage.from_)
+    declared |= {name for ins in tree.instructions[:first] if ins.name == "ARG" for name, _ in ins.pairs}
+    for ins in stage.instructions:
+        if ins.name in ("EXPOSE", "VOLUME", "STOPSIGNAL", "USER"):
+            unset = [n for n in references(ins.rest, tree.escape) if n not in declared]
+            if unset:
+                return (
+                    f"{ins.name} at line {ins.line} reads ${unset[0]}, which the stage does not set; the runtime's"
+                    " base image may set it differently from the builder's"
+                )
+    return None

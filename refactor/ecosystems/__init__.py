@@ -65,7 +65,7 @@ def titles() -> str:
 
 
 def plan_split(tree, stage, ctx):
-    from ..split import read_stage
+    from ..split import config_reads_base_variables, read_stage
 
     runs = [ins for ins in stage.instructions if ins.name == "RUN"]
     if not any(_may_build(ins.rest) or ins.heredocs for ins in runs):
@@ -76,7 +76,10 @@ def plan_split(tree, stage, ctx):
     for module in modules():
         answer = module.plan(tree, stage, ctx, stage_facts)
         if answer is not None:
-            return answer
+            if isinstance(answer, str):
+                return answer
+            # Whatever the ecosystem: the runtime's base is another image.
+            return config_reads_base_variables(tree, stage) or answer
     for ins, run in stage_facts.build_runs:  # no ecosystem saw a build: say what could not be read
         if run.unknown:
             return f"RUN at line {ins.line}: {run.unknown[0]}"
