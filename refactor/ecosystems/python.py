@@ -287,7 +287,6 @@ def _plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
         builder_steps = (Step(first, (f"RUN python -m venv {VENV}", f"ENV {envs}")),)
         runtime_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
 
-
     # -- what the app runs ------------------------------------------------------------
     names = _installed_names(tree, ctx, installs)
     if isinstance(names, str):
