@@ -107,7 +107,7 @@ class SplitBuild(Pass):
         what = ", ".join(c.path for c in plan.copies if c.why == "artifact")
         message = f"split into builder and runtime on {plan.runtime_image} ({plan.runtime_reason}); copies {what}"
         if plan.runtime_packages:
-            message += f"; installs {', '.join(plan.runtime_packages)} for the libraries it links"
+            message += f"; installs {', '.join(plan.runtime_packages)} in the runtime"
         if plan.summary:
             message += f"; {plan.summary}"
         sizes = size_estimate(ctx.catalog(), stage.from_.image, plan.runtime_image)
