@@ -87,6 +87,7 @@ class FileResult:
     written: bool = False
     diff: str | None = None
     verification: str | None = None  # --verify: what building both versions showed
+    extra_files: tuple[tuple[str, str | None, str], ...] = ()  # (path, text read or None, text proposed)
 
     @property
     def changed(self) -> bool:
@@ -109,6 +110,8 @@ class FileResult:
                 self.unsafe_available,
                 self.written,
                 self.diff,
+                None,
+                self.extra_files,
             ),
         )
 
@@ -116,7 +119,21 @@ class FileResult:
 _STATUS = {s.value: s for s in Status}
 
 
-def _rebuild_result(path, status, changes, notes, reason, error, source, output, unsafe_available, written, diff):
+def _rebuild_result(
+    path,
+    status,
+    changes,
+    notes,
+    reason,
+    error,
+    source,
+    output,
+    unsafe_available,
+    written,
+    diff,
+    verification=None,
+    extra_files=(),
+):
     return FileResult(
         path,
         _STATUS[status],
@@ -129,6 +146,8 @@ def _rebuild_result(path, status, changes, notes, reason, error, source, output,
         unsafe_available,
         written,
         diff,
+        verification,
+        extra_files,
     )
 
 
@@ -420,6 +439,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
     for _round in range(MAX_ROUNDS):
         progressed = False
         notes, unsafe_left = [], 0
+        side: dict[str, tuple[str, object]] = {}  # path -> (code, SideFile): the final round's proposals
         for p in passes:
             if p.code in declined:
                 continue
@@ -431,6 +451,11 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                     declined[p.code] = out.reason
                 continue
             notes.extend(Note(p.code, to_input(n.line), n.message) for n in out.notes)
+            for f in out.files:
+                if f.applicability.safe or unsafe_fixes:
+                    side[f.path] = (p.code, f)
+                else:
+                    unsafe_left += 1
             ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]
             unsafe_left += len(out.edits) - len(ok)
             if not ok:
@@ -452,6 +477,12 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
         )
 
     decline_notes = tuple(Note(code, 0, f"declined: {reason}") for code, reason in declined.items())
+    extra_files = tuple((f.path, f.old, f.new) for _, f in side.values() if f.new != f.old)
+    changes.extend(
+        Change(code, to_input(f.line), f.message, f.applicability.label, f.applicability.reason)
+        for code, f in side.values()
+        if f.new != f.old
+    )
 
     def unchanged() -> FileResult:
         return FileResult(
@@ -472,7 +503,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             )
         return unchanged()
     new_text = tree.code
-    if new_text == text:  # the passes' edits cancelled out
+    if new_text == text and not extra_files:  # the passes' edits cancelled out
         return unchanged()
     return FileResult(
         shown,
@@ -482,6 +513,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
         source=text,
         output=new_text,
         unsafe_available=unsafe_left,
+        extra_files=extra_files,
     )
 
 
