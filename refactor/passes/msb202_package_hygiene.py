@@ -84,7 +84,10 @@ class PackageHygiene(Pass):
         runs = [
             i
             for i in tree.instructions
-            if type(i) is Run and any(g in i.rest for g in _GATE) and any(v in i.rest for v in _VERBS)
+            if type(i) is Run
+            and any(g in i.rest for g in _GATE)
+            and any(v in i.rest for v in _VERBS)
+            and not _looks_clean(i.rest)
         ]
         if not runs:
             return out
@@ -97,6 +100,16 @@ class PackageHygiene(Pass):
         for run, facts in found:
             _hygiene(tree, run, facts, out, updated_later)
         return out
+
+
+def _looks_clean(text: str) -> bool:
+    """Every install the text can hold already has what this pass adds (a
+    cheap test before reading the shell; a RUN that fails it is read)."""
+    if "apt" in text and not ("update" in text and "/var/lib/apt/lists" in text and "--no-install-recommends" in text):
+        return False
+    if "apk" in text and "--no-cache" not in text and "/var/cache/apk" not in text:
+        return False
+    return not (("dnf" in text or "yum" in text) and "clean all" not in text)
 
 
 def _stale_installs(tree, found) -> dict[int, bool]:
