@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from ..syntax.nodes import CopyLike, Run
@@ -120,7 +121,7 @@ class DockerIgnore(Pass):
             )
         if not chosen:
             return out
-        path = context.ignore_file
+        path = os.path.normpath(context.ignore_file)
         try:
             with open(path, "rb") as f:
                 old = f.read().decode("utf-8", "replace")
@@ -145,8 +146,8 @@ class DockerIgnore(Pass):
             path,
             old,
             new,
-            message=f"{what} that leaves out {', '.join(chosen)}: sent to the builder and copied by COPY at line"
-            f" {whole[0].line}, but not needed",
+            message=f"{what} that leaves out {', '.join(chosen)}: sent to the builder and copied by `COPY .`,"
+            " but not needed in the image",
             applicability=applicability,
             line=whole[0].line,
         )
