@@ -185,6 +185,8 @@ def write_side_file(path: str, old: str | None, new: str) -> None:
             current = decode(read_limited(path, SMALL_FILE_LIMIT))
         except (OSError, NotReadable, NotText) as e:
             raise WriteError(f"{path}: cannot read it again: {e}; not written") from None
+        if current == new:  # another Dockerfile of the folder proposed the same: done
+            return
         if current != old:
             raise WriteError(f"{path}: changed since it was read; not written")
         write_atomic(path, new)
@@ -205,6 +207,8 @@ def write_side_file(path: str, old: str | None, new: str) -> None:
             os.chmod(tmp, 0o644)  # as an editor would create it
             os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
         except FileExistsError:
+            if _holds_text(path, new):  # another Dockerfile of the folder proposed the same: done
+                return
             raise WriteError(f"{path}: appeared since the build context was read; not written") from None
         except OSError as e:
             raise WriteError(f"{path}: cannot write: {e.strerror or e}") from None
@@ -213,6 +217,13 @@ def write_side_file(path: str, old: str | None, new: str) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _holds_text(path: str, text: str) -> bool:
+    try:
+        return decode(read_limited(path, SMALL_FILE_LIMIT)) == text
+    except (OSError, NotText):
+        return False
 
 
 def new_file_diff(text: str, path: str) -> str:

@@ -75,4 +75,17 @@ def test_side_file_is_never_written_over_a_change(tmp_path):
     assert path.read_text() == "a\n"
     write_side_file(str(path), "a\n", "a\nb\n")
     assert path.read_text() == "a\nb\n"
+    # Two Dockerfiles of one folder proposing the same text: the second finds it done.
+    write_side_file(str(path), "a\n", "a\nb\n")
+    write_side_file(str(path), None, "a\nb\n")
+    assert path.read_text() == "a\nb\n"
     assert sorted(f.name for f in tmp_path.iterdir()) == [".dockerignore"]
+
+
+def test_two_dockerfiles_of_one_folder_write_one_proposal(tmp_path):
+    write(tmp_path / "Dockerfile", NODE)
+    write(tmp_path / "Dockerfile.dev", NODE)
+    write(tmp_path / "package.json", "{}\n")
+    p = msb(ONLY, "--write", "-j", "1", tmp_path)
+    assert p.returncode == 0, p.out + p.err
+    assert (tmp_path / ".dockerignore").read_text() == PROPOSED
