@@ -38,7 +38,8 @@ class CacheMounts(Pass):
     npm, yarn 1's and pnpm's stores, the module and build caches for Go, the Cargo registry, `~/.m2`
     for Maven, the Gradle user home and the NuGet packages folder. Where
     the mount replaces a clean-up, the clean-up goes: `rm -rf
-    /var/lib/apt/lists/*` and pip's `--no-cache-dir`.
+    /var/lib/apt/lists/*`, pip's `--no-cache-dir`, `npm cache clean` and
+    `yarn cache clean`.
 
     Files without BuildKit syntax are left alone: `RUN --mount` needs
     BuildKit. RUN steps of a user other than root are left alone (the
@@ -165,6 +166,12 @@ def _mount(tree, run, ctx, out) -> None:
             words = cmd.words() or [a.raw for a in cmd.argv]
             if words[:1] == ["rm"] and any(w.rstrip("/*") == "/var/lib/apt/lists" for w in words[1:]) and k:
                 cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
+    for tool in ("npm", "yarn"):
+        if tool in names:  # `npm cache clean --force` would empty the mounted cache
+            for k, cmd in enumerate(script.commands):
+                words = cmd.words() or []
+                if words[:3] == [tool, "cache", "clean"] and k:
+                    cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
     if "pip" in names:
         for cmd in script.commands:
             end = word_end(script.text, cmd.span, "--no-cache-dir")
