@@ -78,8 +78,6 @@ class PackageHygiene(Pass):
     runs_after = ("MSB201",)
 
     def run(self, tree, ctx):
-        from ..recognisers import recognise_run
-
         out = self.outcome()
         runs = [
             i
@@ -93,13 +91,32 @@ class PackageHygiene(Pass):
             return out
         found = []  # (run, facts)
         for run in runs:
-            facts = recognise_run(tree, run, ctx.build_context)
+            facts = _package_facts(tree, run, ctx)
             if facts.installs:
                 found.append((run, facts))
         updated_later = _stale_installs(tree, found)
         for run, facts in found:
             _hygiene(tree, run, facts, out, updated_later)
         return out
+
+
+def _package_facts(tree, run, ctx):
+    """What the package manager commands of ``run`` install: the shared
+    recogniser, asked only about them (not the compilers and build tools)."""
+    from ..recognisers import packages
+    from ..recognisers.model import RunFacts
+    from ..recognisers.site import RunSite
+
+    site = RunSite.of(tree, run, ctx.build_context)
+    if site.script.unknown:
+        return RunFacts()
+    installs = []
+    for inv in site.invocations():
+        if inv.name in packages.MANAGERS:
+            found = packages.recognise(inv)
+            if found is not None:
+                installs.extend(found.installs)
+    return RunFacts(installs=tuple(installs))
 
 
 def _looks_clean(text: str) -> bool:
