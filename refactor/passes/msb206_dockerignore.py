@@ -105,6 +105,8 @@ class DockerIgnore(Pass):
                 continue
             if entry == ".git" and re.search(r"\bgit\b", runs):
                 continue
+            if entry == "dist" and not _reads_dist(tree):
+                continue  # the build writes somewhere else: the context's dist may be what the image serves
             wanted.append(entry)
         secrets = [
             e
@@ -164,3 +166,12 @@ def _copied(entry: str, sources: list[str]) -> bool:
 
     rules = Rules([entry])
     return any(s.strip() not in (".", "./") and rules.excluded(s.strip().lstrip("./") or ".") for s in sources)
+
+
+def _reads_dist(tree) -> bool:
+    """A later step uses what the build wrote to dist (`COPY --from=build /app/dist`, `cp -r dist/*`)."""
+    return any(
+        re.search(r"(^|[/\s])dist\b", i.rest)
+        for i in tree.instructions
+        if type(i) is Run or (isinstance(i, CopyLike) and i.from_stage is not None)
+    )
