@@ -148,6 +148,12 @@ class BuildContext:
     def __init__(self, root: str | os.PathLike[str], ignore: DockerIgnore | str | tuple[str, ...] | None = None):
         self._root = os.fspath(root)
         self._ignore_source = ignore if ignore is not None else os.path.join(self._root, ".dockerignore")
+        if isinstance(ignore, tuple):
+            self._ignore_file_candidates = ignore
+        elif isinstance(ignore, str):
+            self._ignore_file_candidates = (ignore,)
+        else:
+            self._ignore_file_candidates = (os.path.join(self._root, ".dockerignore"),)
         self._listing: dict[str, tuple[set[str], set[str]] | None] = {}
 
     @property
@@ -164,6 +170,14 @@ class BuildContext:
             found = next((c for c in candidates if os.path.exists(c) and not os.path.isdir(c)), None)
             src = self._ignore_source = DockerIgnore.read(Path(found)) if found is not None else DockerIgnore([])
         return src
+
+    @property
+    def ignore_file(self) -> str:
+        """The ignore file BuildKit reads (the first that exists, with
+        ``<Dockerfile>.dockerignore`` first), or where ``.dockerignore`` goes."""
+        src = self._ignore_file_candidates
+        found = next((c for c in src if os.path.exists(c) and not os.path.isdir(c)), None)
+        return found if found is not None else src[-1]
 
     @classmethod
     def for_dockerfile(

@@ -88,6 +88,7 @@ class FileResult:
     written: bool = False
     diff: str | None = None
     verification: str | None = None  # --verify: what building both versions showed
+    extra_files: tuple[tuple[str, str | None, str], ...] = ()  # (path, text read or None, text proposed)
 
     @property
     def changed(self) -> bool:
@@ -110,6 +111,8 @@ class FileResult:
                 self.unsafe_available,
                 self.written,
                 self.diff,
+                None,
+                self.extra_files,
             ),
         )
 
@@ -117,7 +120,21 @@ class FileResult:
 _STATUS = {s.value: s for s in Status}
 
 
-def _rebuild_result(path, status, changes, notes, reason, error, source, output, unsafe_available, written, diff):
+def _rebuild_result(
+    path,
+    status,
+    changes,
+    notes,
+    reason,
+    error,
+    source,
+    output,
+    unsafe_available,
+    written,
+    diff,
+    verification=None,
+    extra_files=(),
+):
     return FileResult(
         path,
         _STATUS[status],
@@ -130,6 +147,8 @@ def _rebuild_result(path, status, changes, notes, reason, error, source, output,
         unsafe_available,
         written,
         diff,
+        verification,
+        extra_files,
     )
 
 
@@ -428,8 +447,9 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
     # Passes that ran over the current tree and proposed nothing: they need not
     # run over it again. The file is stable when every pass is among them.
     settled: set[str] = set()
-    # What each pass said over the tree it last saw: its notes and unsafe edits left.
-    said: dict[str, tuple[list[Note], int]] = {}
+    # What each pass said over the tree it last saw: its notes, the unsafe edits
+    # and files it left, and the files it proposes beside the Dockerfile.
+    said: dict[str, tuple[list[Note], int, list]] = {}
     for _round in range(MAX_ROUNDS):
         progressed = False
         for p in passes:
@@ -441,11 +461,16 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
                 # single-stage) has nothing more to do; that is no decline of the file.
                 if not any(c.code == p.code for c in changes):
                     declined[p.code] = out.reason
-                said[p.code] = ([], 0)
+                said[p.code] = ([], 0, [])
                 settled.add(p.code)
                 continue
             ok = [e for e in out.edits if e.applicability.safe or unsafe_fixes]
-            said[p.code] = ([Note(p.code, to_input(n.line), n.message) for n in out.notes], len(out.edits) - len(ok))
+            files = [f for f in out.files if f.applicability.safe or unsafe_fixes]
+            said[p.code] = (
+                [Note(p.code, to_input(n.line), n.message) for n in out.notes],
+                len(out.edits) - len(ok) + len(out.files) - len(files),
+                files,
+            )
             if not ok:
                 settled.add(p.code)
                 continue
@@ -473,9 +498,20 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             f"passes did not converge after {MAX_ROUNDS} rounds ({last.code} keeps changing line {last.line})"
         )
 
-    notes = [n for p in passes for n in said.get(p.code, ((), 0))[0]]
-    unsafe_left = sum(said.get(p.code, ((), 0))[1] for p in passes)
+    nothing = ((), 0, ())
+    notes = [n for p in passes for n in said.get(p.code, nothing)[0]]
+    unsafe_left = sum(said.get(p.code, nothing)[1] for p in passes)
+    side: dict[str, tuple[str, object]] = {}  # path -> (code, SideFile): proposals over the final tree
+    for p in passes:
+        for f in said.get(p.code, nothing)[2]:
+            side[f.path] = (p.code, f)
     decline_notes = tuple(Note(code, 0, f"declined: {reason}") for code, reason in declined.items())
+    extra_files = tuple((f.path, f.old, f.new) for _, f in side.values() if f.new != f.old)
+    changes.extend(
+        Change(code, to_input(f.line), f.message, f.applicability.label, f.applicability.reason)
+        for code, f in side.values()
+        if f.new != f.old
+    )
 
     def unchanged() -> FileResult:
         return FileResult(
@@ -496,7 +532,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
             )
         return unchanged()
     new_text = tree.code
-    if new_text == text:  # the passes' edits cancelled out
+    if new_text == text and not extra_files:  # the passes' edits cancelled out
         return unchanged()
     return FileResult(
         shown,
@@ -506,6 +542,7 @@ def _run(text, tree, shown, passes, ctx, unsafe_fixes, keep_text) -> FileResult:
         source=text,
         output=new_text,
         unsafe_available=unsafe_left,
+        extra_files=extra_files,
     )
 
 

@@ -175,6 +175,65 @@ def write_atomic(path: str, text: str) -> None:
             raise
 
 
+def write_side_file(path: str, old: str | None, new: str) -> None:
+    """Write a file a pass proposed beside the Dockerfile: create it when
+    ``old`` is None (refused if it appeared meanwhile: nothing is
+    overwritten), else replace it atomically, refused if it no longer holds
+    ``old`` (a user's edit since it was read is never lost)."""
+    if old is not None:
+        try:
+            current = decode(read_limited(path, SMALL_FILE_LIMIT))
+        except (OSError, NotReadable, NotText) as e:
+            raise WriteError(f"{path}: cannot read it again: {e}; not written") from None
+        if current == new:  # another Dockerfile of the folder proposed the same: done
+            return
+        if current != old:
+            raise WriteError(f"{path}: changed since it was read; not written")
+        write_atomic(path, new)
+        return
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    with interrupts_held():
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".msb-tmp")
+        except OSError as e:
+            raise WriteError(f"{path}: cannot write in {directory}: {e.strerror}") from None
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(encode(new))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # as an editor would create it
+            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
+        except FileExistsError:
+            if _holds_text(path, new):  # another Dockerfile of the folder proposed the same: done
+                return
+            raise WriteError(f"{path}: appeared since the build context was read; not written") from None
+        except OSError as e:
+            raise WriteError(f"{path}: cannot write: {e.strerror or e}") from None
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _holds_text(path: str, text: str) -> bool:
+    try:
+        return decode(read_limited(path, SMALL_FILE_LIMIT)) == text
+    except (OSError, NotText):
+        return False
+
+
+def new_file_diff(text: str, path: str) -> str:
+    """A unified diff that creates ``path`` with ``text``."""
+    body = unified_diff("", text, path)
+    return body.replace(f"--- {path}\t(original)", "--- /dev/null", 1).replace(
+        f"+++ {path}\t(refactored)", f"+++ {path}\t(new file)", 1
+    )
+
+
 def _keep_owner(tmp: str, st: os.stat_result, path: str) -> None:
     """Give ``tmp`` the owner and group of the file it replaces, or refuse."""
     try:

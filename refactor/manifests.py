@@ -472,7 +472,7 @@ _HANDLERS = {
 
 # package.json scripts npm, yarn, pnpm and bun run while installing the project.
 LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish")
-_PATH_PROTOCOLS = ("file:", "link:", "portal:", "workspace:", "./", "../", "/")
+_PATH_PROTOCOLS = ("file:", "link:", "portal:", "workspace:", "patch:", "./", "../", "/")
 
 
 @attrs.frozen
@@ -536,6 +536,9 @@ def _check_node(step: Step, context, project: str, files: list[str]):
             for dep, spec in deps.items():
                 if isinstance(spec, str) and spec.startswith(_PATH_PROTOCOLS):
                     return f"dependency `{dep}` of {name} is a path in the sources (`{spec}`)"
+    pnpm = data.get("pnpm")
+    if isinstance(pnpm, dict) and pnpm.get("patchedDependencies"):
+        return f"{name} patches dependencies with files of the sources (pnpm.patchedDependencies)"
     scripts = data.get("scripts")
     if isinstance(scripts, dict) and not step.ignore_scripts:
         for script in LIFECYCLE:

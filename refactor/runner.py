@@ -141,9 +141,12 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
         test_stage=opts.test_stage,
     )
     if r.status is Status.CHANGED and opts.want_diff:
-        from .files import unified_diff
+        from .files import new_file_diff, unified_diff
 
-        r = attrs.evolve(r, diff=unified_diff(r.source, r.output, shown))
+        diff = unified_diff(r.source, r.output, shown) if r.output != r.source else ""
+        for path, old, new in r.extra_files:  # files beside the Dockerfile (.dockerignore)
+            diff += unified_diff(old, new, path) if old is not None else new_file_diff(new, path)
+        r = attrs.evolve(r, diff=diff)
     return r
 
 
@@ -199,7 +202,7 @@ def settle(inp: Input, r: FileResult, opts: Options) -> FileResult:
     """The last steps, in the parent process: with ``--verify`` build both
     versions of a changed input (a rewrite that does not build, or behaves
     differently, fails and is not written); with ``--write`` write back."""
-    if r.status is Status.CHANGED and opts.verify:
+    if r.status is Status.CHANGED and opts.verify and r.output != r.source:
         r = verify_change(inp, r, opts)
     if opts.mode is Mode.WRITE:
         r = write_back(inp, r, opts)
@@ -264,15 +267,28 @@ def write_back(inp: Input, r: FileResult, opts: Options) -> FileResult:
 
 def write_result(r: FileResult) -> FileResult:
     """Write a changed result's output to its file (atomically)."""
-    from .files import WriteError, write_atomic
+    from .files import WriteError, write_atomic, write_side_file
 
     if r.status is not Status.CHANGED or r.output is None:
         return r
     try:
-        write_atomic(r.path, r.output)
+        if not (r.extra_files and _holds(r.path, r.output)):  # a proposal beside it may leave it as it is
+            write_atomic(r.path, r.output)
+        for path, old, new in r.extra_files:
+            write_side_file(path, old, new)
     except WriteError as e:
         return attrs.evolve(r, status=Status.FAILED, error=str(e), source=None, output=None)
     return attrs.evolve(r, written=True, source=None, output=None)
+
+
+def _holds(path: str, text: str) -> bool:
+    from .files import encode
+
+    try:
+        with open(path, "rb") as f:
+            return f.read() == encode(text)
+    except OSError:
+        return False
 
 
 _WORKER: tuple | None = None

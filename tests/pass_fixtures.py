@@ -18,6 +18,9 @@ A case folder holds
     unsafe fixes were left out.
 ``Dockerfile.fixed`` (generated)
     the exact output bytes, when the pass changes the file.
+``<file>.proposed`` (generated)
+    the whole text a pass proposes for a file beside the Dockerfile
+    (``.dockerignore.proposed``).
 
 ``python scripts/update_fixtures.py`` writes the generated files from what
 the passes do now, so a change of behaviour is a diff to review;
@@ -123,7 +126,10 @@ def run_case(case: Path) -> CaseRun:
     if result.status is Status.CHANGED:
         if parse(result.output).code != result.output:
             problems.append(f"{case}: the output does not print back byte for byte")
-        again = run(result.output)
+        if result.extra_files:  # stable once the proposed files are written: run again in a copy that has them
+            again = _run_with_files(case, result, run)
+        else:
+            again = run(result.output)
         # Stable: nothing changes. A pass may decline its own output (a split
         # file is no longer single-stage), which changes nothing either.
         if again.status not in (Status.UNCHANGED, Status.SKIPPED):
@@ -148,9 +154,43 @@ def run_case(case: Path) -> CaseRun:
 
     files = {
         EXPECTED: render_expected(result).encode("utf-8"),
-        FIXED: encode(result.output) if result.status is Status.CHANGED else None,
+        FIXED: encode(result.output) if result.status is Status.CHANGED and result.output != result.source else None,
     }
+    import os
+
+    for path, _old, new in result.extra_files:  # a proposed file beside the Dockerfile: `<name>.proposed`
+        files[os.path.relpath(path, case) + ".proposed"] = new.encode("utf-8")
     return CaseRun(case, files, tuple(problems))
+
+
+def _run_with_files(case: Path, result, run):
+    import os
+    import shutil
+    import tempfile
+
+    from refactor.context import BuildContext
+    from refactor.engine import refactor_text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / case.name
+        shutil.copytree(case, copy)
+        for path, _old, new in result.extra_files:
+            (copy / os.path.relpath(path, case)).write_bytes(new.encode("utf-8"))
+        context = BuildContext.for_dockerfile(str(copy / "Dockerfile"))
+        spec, _ = read_case_toml(case)
+        return refactor_text(
+            result.output,
+            result.path,
+            _select(case),
+            unsafe_fixes=bool(spec.get("unsafe-fixes", False)),
+            build_context=context,
+        )
+
+
+def _select(case: Path):
+    from refactor.passes import select
+
+    return select([case.parent.name])
 
 
 def render_expected(result) -> str:

@@ -39,7 +39,7 @@ def test_engine_over_corpus(unsafe):
         if r.status is Status.FAILED and (not _one_line_or_located(r.error) or "internal error" in r.error):
             bad.append(r.error)
         if r.status is Status.CHANGED:
-            assert r.output != text and r.changes
+            assert (r.output != text or r.extra_files) and r.changes  # or only a file beside it (MSB206)
     assert not bad, bad[:5]
     assert counts[Status.CHANGED] > 50  # MSB001 has real work in this corpus
     print({s.value: n for s, n in counts.items()})

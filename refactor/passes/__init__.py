@@ -176,6 +176,20 @@ class Decline:
     reason: str
 
 
+@attrs.frozen
+class SideFile:
+    """A file beside the Dockerfile a pass proposes (``.dockerignore``):
+    ``old`` is its text when read (None: it does not exist), ``new`` the
+    whole text proposed. Shown as a diff, written with ``--write``."""
+
+    path: str
+    old: str | None
+    new: str
+    message: str
+    applicability: Applicability
+    line: int = 0  # the Dockerfile line it is about
+
+
 @attrs.define
 class Outcome:
     """What one run of a pass over a file proposes. The engine records
@@ -184,6 +198,7 @@ class Outcome:
     edits: list[Edit] = attrs.Factory(list)
     notes: list[Note] = attrs.Factory(list)
     code: str = ""
+    files: list[SideFile] = attrs.Factory(list)
 
     def change(
         self,
@@ -216,6 +231,12 @@ class Outcome:
     ) -> Edit:
         """Propose replacing ``old`` with ``new`` (nothing: remove it)."""
         return self.change(message, applicability=applicability, line=line, at=old).replace(old, *new)
+
+    def propose_file(
+        self, path: str, old: str | None, new: str, *, message: str, applicability: Applicability, line: int = 0
+    ) -> None:
+        """Propose the whole text of a file beside the Dockerfile (see ``SideFile``)."""
+        self.files.append(SideFile(path, old, new, message, applicability, line))
 
     def note(self, node_or_line: object, message: str) -> None:
         line = node_or_line if isinstance(node_or_line, int) else getattr(node_or_line, "line", 0)
@@ -326,6 +347,7 @@ PASS_MODULES: tuple[str, ...] = (
     "msb203_npm_ci",
     "msb204_pip_no_cache",
     "msb205_cache_mounts",
+    "msb206_dockerignore",
 )
 
 _REGISTRY: list[type[Pass]] | None = None
@@ -448,6 +470,7 @@ __all__ = [
     "unsafe",
     "Edit",
     "Note",
+    "SideFile",
     "Decline",
     "Outcome",
     "PassContext",

@@ -199,11 +199,13 @@ def _plan(tree, stage, copy, source: _Source, run, between, ctx, f):
         return None
     site = RunSite.of(tree, run, ctx.build_context)
     script = site.script
+    where = f"the RUN at line {run.line}"
+    if script.unknown and not script.commands:
+        return f"{where} cannot be read as a shell script ({script.unknown[0].reason})"
     invs = site.invocations()
     steps = [classify(inv) for inv in invs]
     if not any(s is not None and s.tool not in ("system", "shell", "gem") for s in steps):
         return None
-    where = f"the RUN at line {run.line}"
     if script.unknown:
         return f"{where} cannot be read as a shell script ({script.unknown[0].reason})"
     barrier = None  # the first step between the copy and the install that may read the sources
@@ -379,10 +381,10 @@ def _split_problem(run, script, invs, k) -> str | None:
         cmd = inv.cmd
         if cmd.context or cmd.conditional or cmd.redirects:
             return f"{where} cannot be split after the install: `{inv.text}` is not a plain command of an && list"
-    if invs[k].cmd.operator != "&&" or invs[k].cmd.cwd != ".":
-        return f"{where} cannot be split after the install: `{invs[k].text}` does not follow it with &&"
-    if any(inv.name in ("export", "cd", "source", ".") for inv in invs[:k]):
+    if any(inv.name in ("export", "cd", "source", ".") for inv in invs[:k]) or invs[k].cmd.cwd != ".":
         return f"{where} cannot be split after the install: its first part sets up the shell for the rest"
+    if invs[k].cmd.operator != "&&":
+        return f"{where} cannot be split after the install: `{invs[k].text}` does not follow it with &&"
     gap = script.text[invs[k - 1].cmd.span[1] : invs[k].cmd.span[0]]
     if gap.strip() != "&&":
         return f"{where} cannot be split after the install"

@@ -78,25 +78,55 @@ class PackageHygiene(Pass):
     runs_after = ("MSB201",)
 
     def run(self, tree, ctx):
-        from ..recognisers import recognise_run
-
         out = self.outcome()
         runs = [
             i
             for i in tree.instructions
-            if type(i) is Run and any(g in i.rest for g in _GATE) and any(v in i.rest for v in _VERBS)
+            if type(i) is Run
+            and any(g in i.rest for g in _GATE)
+            and any(v in i.rest for v in _VERBS)
+            and not _looks_clean(i.rest)
         ]
         if not runs:
             return out
         found = []  # (run, facts)
         for run in runs:
-            facts = recognise_run(tree, run, ctx.build_context)
+            facts = _package_facts(tree, run, ctx)
             if facts.installs:
                 found.append((run, facts))
         updated_later = _stale_installs(tree, found)
         for run, facts in found:
             _hygiene(tree, run, facts, out, updated_later)
         return out
+
+
+def _package_facts(tree, run, ctx):
+    """What the package manager commands of ``run`` install: the shared
+    recogniser, asked only about them (not the compilers and build tools)."""
+    from ..recognisers import packages
+    from ..recognisers.model import RunFacts
+    from ..recognisers.site import RunSite
+
+    site = RunSite.of(tree, run, ctx.build_context)
+    if site.script.unknown:
+        return RunFacts()
+    installs = []
+    for inv in site.invocations():
+        if inv.name in packages.MANAGERS:
+            found = packages.recognise(inv)
+            if found is not None:
+                installs.extend(found.installs)
+    return RunFacts(installs=tuple(installs))
+
+
+def _looks_clean(text: str) -> bool:
+    """Every install the text can hold already has what this pass adds (a
+    cheap test before reading the shell; a RUN that fails it is read)."""
+    if "apt" in text and not ("update" in text and "/var/lib/apt/lists" in text and "--no-install-recommends" in text):
+        return False
+    if "apk" in text and "--no-cache" not in text and "/var/cache/apk" not in text:
+        return False
+    return not (("dnf" in text or "yum" in text) and "clean all" not in text)
 
 
 def _stale_installs(tree, found) -> dict[int, bool]:

@@ -12,13 +12,15 @@ _CACHES = {
     "apt": (("/var/cache/apt", "/var/lib/apt"), True),
     "pip": (("~/.cache/pip",), True),
     "npm": (("~/.npm",), True),
+    "yarn": (("/usr/local/share/.cache/yarn",), True),  # yarn 1 as root, as the node images install it
+    "pnpm": (("~/.local/share/pnpm/store",), True),
     "go": (("$GOMODCACHE", "~/.cache/go-build"), False),
     "cargo": (("$CARGO_HOME/registry", "$CARGO_HOME/git"), False),
     "maven": (("~/.m2",), False),
     "gradle": (("$GRADLE_USER_HOME",), False),
     "dotnet": (("~/.nuget/packages",), False),
 }
-_GATE = ("apt", "pip", "npm", "go ", "cargo", "mvn", "gradle", "dotnet")
+_GATE = ("apt", "pip", "npm", "yarn", "pnpm", "go ", "cargo", "mvn", "gradle", "dotnet")
 _KEPT_OUT = unsafe(
     "what the tool downloads is kept in the build cache, not in the image: a later stage built on this one,"
     " or an offline step without the mount, no longer finds it"
@@ -33,10 +35,11 @@ class CacheMounts(Pass):
     packages a cache mount for the tool's download cache:
     `--mount=type=cache,target=/var/cache/apt,sharing=locked` and
     `/var/lib/apt` for apt, `/root/.cache/pip` for pip, `/root/.npm` for
-    npm, the module and build caches for Go, the Cargo registry, `~/.m2`
+    npm, yarn 1's and pnpm's stores, the module and build caches for Go, the Cargo registry, `~/.m2`
     for Maven, the Gradle user home and the NuGet packages folder. Where
     the mount replaces a clean-up, the clean-up goes: `rm -rf
-    /var/lib/apt/lists/*` and pip's `--no-cache-dir`.
+    /var/lib/apt/lists/*`, pip's `--no-cache-dir`, `npm cache clean` and
+    `yarn cache clean`.
 
     Files without BuildKit syntax are left alone: `RUN --mount` needs
     BuildKit. RUN steps of a user other than root are left alone (the
@@ -62,7 +65,7 @@ class CacheMounts(Pass):
     ```
 
     ## Fix safety
-    Safe for apt, pip and npm: their caches only speed up a download, and
+    Safe for apt, pip, npm, yarn and pnpm: their caches only speed up a download, and
     the image holds the same packages. Unsafe for Go, Cargo, Maven, Gradle
     and .NET: there the folder mounted is where the tool keeps the
     dependencies the build reads (the Go module cache, `~/.m2`), which no
@@ -98,6 +101,8 @@ def _tools(site) -> list[str]:
         step = classify(inv)
         if step is None or step.tool not in _CACHES or step.reason:
             continue
+        if step.tool == "yarn" and site.context.exists(".yarnrc.yml"):
+            continue  # yarn 2+ keeps its cache elsewhere (and in the project with zero-installs)
         if step.tool == "pip" and step.role == "free" and "install" not in [a.value for a in inv.args]:
             continue
         found.append(step.tool)
@@ -161,6 +166,12 @@ def _mount(tree, run, ctx, out) -> None:
             words = cmd.words() or [a.raw for a in cmd.argv]
             if words[:1] == ["rm"] and any(w.rstrip("/*") == "/var/lib/apt/lists" for w in words[1:]) and k:
                 cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
+    for tool in ("npm", "yarn"):
+        if tool in names:  # `npm cache clean --force` would empty the mounted cache
+            for k, cmd in enumerate(script.commands):
+                words = cmd.words() or []
+                if words[:3] == [tool, "cache", "clean"] and k:
+                    cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
     if "pip" in names:
         for cmd in script.commands:
             end = word_end(script.text, cmd.span, "--no-cache-dir")

@@ -89,4 +89,9 @@ def test_docstring_sections_and_example(cls, tmp_path):
     # An empty build context: the page's example must not depend on this repository's files.
     r = refactor_text(example, "Example", [cls], unsafe_fixes=True, build_context=BuildContext(tmp_path))
     assert r.status is Status.CHANGED, r
+    proposes = getattr(cls, "proposes_file", None)  # a pass whose change is a file beside the Dockerfile
+    if proposes is not None:
+        assert r.output == example
+        assert [(p, new) for p, _, new in r.extra_files] == [(str(tmp_path / proposes), use_instead)]
+        return
     assert r.output == use_instead
