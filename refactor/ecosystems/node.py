@@ -41,6 +41,7 @@ from . import common
 TITLE = "Node.js"
 COMMANDS = ("npm", "yarn", "pnpm", "npx", "corepack")
 NEEDLES = ("npm", "yarn", "pnpm", "npx", "corepack")
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "node-typescript", "node-"
 
 # distroless Node.js: the image's entrypoint; not on PATH.
@@ -63,12 +64,12 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from ..recognisers.node import MANAGERS, read_step
     from ..recognisers.site import RunSite
 
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if not any(needle in ins.rest for ins in runs for needle in NEEDLES + ("bun",)):
+        return None  # no package manager: nothing read further (most stages)
     steps = []
-    sites = []
-    for ins, run in stage_facts.runs:
-        site = RunSite.of(tree, ins, ctx.build_context)
-        sites.append((ins, run, site))
-        for inv in site.invocations():
+    for ins in runs:
+        for inv in RunSite.of(tree, ins, ctx.build_context).invocations():
             if inv.name in MANAGERS:
                 step = read_step(inv)
                 if isinstance(step, str):
@@ -85,6 +86,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             f"the build runs {steps[0][1].manager} on {image}, which the catalog does not know as a Node.js"
             " image; build on node:<version> so the runtime gets the same Node.js"
         )
+    fits = common.choose_runtime(ctx, stage, "node", exec_form=False, prefer="slim")
+    if isinstance(fits, str):
+        return fits  # no runtime for this Node.js at all (past its end of life): said before reading more
+    # Every RUN recognised (installs, what cannot be read) only now.
+    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     # No WORKDIR: the base image's (the node images': /), as the RUNs saw it.
     workdir = stage_facts.workdir or sites[-1][2].workdir
     workdir = posixpath.normpath(workdir) if workdir else None  # WORKDIR /app/ is /app

@@ -30,6 +30,7 @@ from ..split import HARMLESS_COMMANDS, Copy, Plan, StageFacts
 TITLE = "Static front ends (nginx)"
 COMMANDS = ("npm", "yarn", "pnpm", "npx")
 NEEDLES = ("npm", "yarn", "pnpm", "npx")
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "static-nginx", "static-"
 
 RUNTIME_VARIANT = "nginx-unprivileged"  # the catalog's bases for a bundle behind nginx
@@ -48,10 +49,9 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if stage_facts.program != "nginx":
         return None
     workdir = stage_facts.workdir
-    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     builds = []
-    for ins, _run, site in sites:
-        for inv in site.invocations():
+    for ins in (i for i in stage.instructions if i.name == "RUN"):
+        for inv in RunSite.of(tree, ins, ctx.build_context).invocations():
             if inv.name in MANAGERS:
                 step = read_step(inv)
                 if isinstance(step, str):
@@ -60,6 +60,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
                     builds.append(ins)
     if not builds:
         return None
+    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     if workdir in (None, "/"):
         return "the app has no folder of its own (no WORKDIR): set WORKDIR to the app's folder"
     inside = lambda p: p == workdir or p.startswith(workdir.rstrip("/") + "/")  # noqa: E731
