@@ -55,6 +55,10 @@ PRUNE = {
 # Commands that only touch the paths they are given: fine when those are in the app's folder.
 _PATH_COMMANDS = frozenset({"cp", "mv", "chmod", "ln", "touch", "tar", "unzip", "sed"})
 _PACKAGE_TOOLS = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "aptitude"})
+# What leaves nothing behind that the app could need: the split's list less the build
+# tools, which may install outside the app's folder (`make install`) what it then runs.
+_BUILD_TOOLS = frozenset({"go", "cargo", "rustc", "rustup", "make", "cmake", "gcc", "cc", "g++", "c++", "clang", "ld"})
+_HARMLESS = HARMLESS_COMMANDS - _BUILD_TOOLS - {"strip", "ar"}
 _SYSTEM_USERS = ("", "root", "0", "0:0", "nonroot", "65532", "65532:65532")
 # Programs a command may start with on the slim image (its own, or the app's files).
 _ON_SLIM = frozenset({"node", "npm", "npx", "yarn", "docker-entrypoint.sh", "corepack"})
@@ -256,7 +260,7 @@ def _other_commands(sites, workdir: str):
         installs += [p for inst in run.installs for p in inst.names]
         for inv in site.invocations():
             name = inv.name
-            if name in MANAGERS or name in _PACKAGE_TOOLS or name in HARMLESS_COMMANDS:
+            if name in MANAGERS or name in _PACKAGE_TOOLS or name in _HARMLESS:
                 continue  # rm among them: what it removes the runtime never gets anyway
             values = [a.value for a in inv.args]
             paths = [inv.path(v) for v in values if v is not None and not v.startswith("-")]
