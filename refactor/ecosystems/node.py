@@ -20,9 +20,17 @@ and yarn. `ENV` such as `NODE_ENV=production` is kept where it was in the
 builder and set in the runtime. A `USER node` keeps the slim image, which
 has that user; distroless runs as its `nonroot` user.
 
+An app left in / (no WORKDIR, as the node images leave it) is copied file
+by file: what the stage copied from the build context, `node_modules`, and
+the folders its build scripts write, read from `package.json` (tsc's
+`outDir`, through `tsconfig.json` and its `extends`; the defaults and
+options of vite, react-scripts, webpack, parcel, esbuild, `bun build` and
+`next build`).
+
 Left alone, with the reason: a build on an image the catalog does not know
-as Node.js (or a Node.js past its end of life), an app without a WORKDIR of
-its own, a RUN that prepares the system for run time (a user added, a
+as Node.js (or a Node.js past its end of life), an app in / whose build
+output cannot be named or whose files would land on the base's own folders
+(/lib), a RUN that prepares the system for run time (a user added, a
 package the app may need at run time), a command or HEALTHCHECK that runs a
 tool the runtime does not have (`pm2-runtime`, `curl`), a pnpm or yarn
 Berry install the tool cannot prune.
