@@ -146,7 +146,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if isinstance(commands, str):
         return commands
     standalone = next_app == "standalone" and command[1] == ["server.js"]
-    builder_steps, pruned = ((), False) if standalone else _prune(tree, stage, steps, package, ctx)
+    builder_steps, pruned = ((), False) if standalone else _prune(tree, stage, steps, package, ctx, last_site)
     if isinstance(builder_steps, str):
         return builder_steps
 
@@ -415,10 +415,17 @@ def _rewritten(stage, node_args, on_distroless: bool):
     return tuple(out)
 
 
-def _prune(tree, stage, steps, package, ctx):
+def _prune(tree, stage, steps, package, ctx, site):
     """(builder steps, pruned?): the prune of devDependencies after the
-    builder's last RUN, when an install may have put them there."""
+    builder's last RUN, in the folder the installs ran in, when an install
+    may have put them there."""
+
     installs = [s for _, s in steps if s.kind == "install"]
+    folders = {s.cwd for s in installs}
+    if len(folders) > 1:
+        return f"dependencies are installed in {' and '.join(sorted(folders))}; the tool prunes one folder", False
+    if installs and installs[0].cwd != site.workdir:  # the package of that folder (`cd client && npm ci`)
+        package = _package(site, installs[0].cwd)
     if not installs or package is None or not package.dev_dependencies:
         return (), False
     if all(s.production for s in installs) or any(s.kind == "prune" for _, s in steps):
@@ -436,7 +443,10 @@ def _prune(tree, stage, steps, package, ctx):
         return f"the tool cannot prune {manager}'s devDependencies", False
     last_run = [i for i in stage.instructions if i.name == "RUN"][-1]
     keyword = "run" if stage.from_.keyword.islower() else "RUN"
-    return (Step(last_run, (f"{keyword} {PRUNE[manager]}",), after=True),), True
+    command = PRUNE[manager]
+    if site.workdir != installs[0].cwd:  # the site is the last RUN's: where the prune runs
+        command = f"cd {shlex.quote(installs[0].cwd)} && {command}"
+    return (Step(last_run, (f"{keyword} {command}",), after=True),), True
 
 
 # Top-level folders of the runtime base itself: an app file of that name would replace them.
