@@ -225,7 +225,11 @@ def test_nginx_unprivileged_runs_as_nginx_on_8080(engine):
     assert cfg.get("User") == "101"
     r = engine.run(
         image,
-        ["sh", "-c", "id -u; nginx >&2 && sleep 0.5 && curl -fsS -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/"],
+        [
+            "sh",
+            "-c",
+            "id -u; nginx >&2 && sleep 0.5 && curl -fsS -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/",
+        ],
         timeout=60,
     )
     assert (r.exit_code, r.stdout) == (0, "101\n200"), r.stderr
