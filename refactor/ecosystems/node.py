@@ -20,9 +20,17 @@ and yarn. `ENV` such as `NODE_ENV=production` is kept where it was in the
 builder and set in the runtime. A `USER node` keeps the slim image, which
 has that user; distroless runs as its `nonroot` user.
 
+An app left in / (no WORKDIR, as the node images leave it) is copied file
+by file: what the stage copied from the build context, `node_modules`, and
+the folders its build scripts write, read from `package.json` (tsc's
+`outDir`, through `tsconfig.json` and its `extends`; the defaults and
+options of vite, react-scripts, webpack, parcel, esbuild, `bun build` and
+`next build`).
+
 Left alone, with the reason: a build on an image the catalog does not know
-as Node.js (or a Node.js past its end of life), an app without a WORKDIR of
-its own, a RUN that prepares the system for run time (a user added, a
+as Node.js (or a Node.js past its end of life), an app in / whose build
+output cannot be named or whose files would land on the base's own folders
+(/lib), a RUN that prepares the system for run time (a user added, a
 package the app may need at run time), a command or HEALTHCHECK that runs a
 tool the runtime does not have (`pm2-runtime`, `curl`), a pnpm or yarn
 Berry install the tool cannot prune.
@@ -41,6 +49,7 @@ from . import common
 TITLE = "Node.js"
 COMMANDS = ("npm", "yarn", "pnpm", "npx", "corepack")
 NEEDLES = ("npm", "yarn", "pnpm", "npx", "corepack")
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "node-typescript", "node-"
 
 # distroless Node.js: the image's entrypoint; not on PATH.
@@ -54,6 +63,10 @@ PRUNE = {
 # Commands that only touch the paths they are given: fine when those are in the app's folder.
 _PATH_COMMANDS = frozenset({"cp", "mv", "chmod", "ln", "touch", "tar", "unzip", "sed"})
 _PACKAGE_TOOLS = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "aptitude"})
+# What leaves nothing behind that the app could need: the split's list less the build
+# tools, which may install outside the app's folder (`make install`) what it then runs.
+_BUILD_TOOLS = frozenset({"go", "cargo", "rustc", "rustup", "make", "cmake", "gcc", "cc", "g++", "c++", "clang", "ld"})
+_HARMLESS = HARMLESS_COMMANDS - _BUILD_TOOLS - {"strip", "ar"}
 _SYSTEM_USERS = ("", "root", "0", "0:0", "nonroot", "65532", "65532:65532")
 # Programs a command may start with on the slim image (its own, or the app's files).
 _ON_SLIM = frozenset({"node", "npm", "npx", "yarn", "docker-entrypoint.sh", "corepack"})
@@ -63,12 +76,12 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from ..recognisers.node import MANAGERS, read_step
     from ..recognisers.site import RunSite
 
+    runs = [ins for ins in stage.instructions if ins.name == "RUN"]
+    if not any(needle in ins.rest for ins in runs for needle in NEEDLES + ("bun",)):
+        return None  # no package manager: nothing read further (most stages)
     steps = []
-    sites = []
-    for ins, run in stage_facts.runs:
-        site = RunSite.of(tree, ins, ctx.build_context)
-        sites.append((ins, run, site))
-        for inv in site.invocations():
+    for ins in runs:
+        for inv in RunSite.of(tree, ins, ctx.build_context).invocations():
             if inv.name in MANAGERS:
                 step = read_step(inv)
                 if isinstance(step, str):
@@ -85,6 +98,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
             f"the build runs {steps[0][1].manager} on {image}, which the catalog does not know as a Node.js"
             " image; build on node:<version> so the runtime gets the same Node.js"
         )
+    fits = common.choose_runtime(ctx, stage, "node", exec_form=False, prefer="slim")
+    if isinstance(fits, str):
+        return fits  # no runtime for this Node.js at all (past its end of life): said before reading more
+    # Every RUN recognised (installs, what cannot be read) only now.
+    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     # No WORKDIR: the base image's (the node images': /), as the RUNs saw it.
     workdir = stage_facts.workdir or sites[-1][2].workdir
     workdir = posixpath.normpath(workdir) if workdir else None  # WORKDIR /app/ is /app
@@ -128,7 +146,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     if isinstance(commands, str):
         return commands
     standalone = next_app == "standalone" and command[1] == ["server.js"]
-    builder_steps, pruned = ((), False) if standalone else _prune(tree, stage, steps, package, ctx)
+    builder_steps, pruned = ((), False) if standalone else _prune(tree, stage, steps, package, ctx, last_site)
     if isinstance(builder_steps, str):
         return builder_steps
 
@@ -250,7 +268,7 @@ def _other_commands(sites, workdir: str):
         installs += [p for inst in run.installs for p in inst.names]
         for inv in site.invocations():
             name = inv.name
-            if name in MANAGERS or name in _PACKAGE_TOOLS or name in HARMLESS_COMMANDS:
+            if name in MANAGERS or name in _PACKAGE_TOOLS or name in _HARMLESS:
                 continue  # rm among them: what it removes the runtime never gets anyway
             values = [a.value for a in inv.args]
             paths = [inv.path(v) for v in values if v is not None and not v.startswith("-")]
@@ -397,10 +415,17 @@ def _rewritten(stage, node_args, on_distroless: bool):
     return tuple(out)
 
 
-def _prune(tree, stage, steps, package, ctx):
+def _prune(tree, stage, steps, package, ctx, site):
     """(builder steps, pruned?): the prune of devDependencies after the
-    builder's last RUN, when an install may have put them there."""
+    builder's last RUN, in the folder the installs ran in, when an install
+    may have put them there."""
+
     installs = [s for _, s in steps if s.kind == "install"]
+    folders = {s.cwd for s in installs}
+    if len(folders) > 1:
+        return f"dependencies are installed in {' and '.join(sorted(folders))}; the tool prunes one folder", False
+    if installs and installs[0].cwd != site.workdir:  # the package of that folder (`cd client && npm ci`)
+        package = _package(site, installs[0].cwd)
     if not installs or package is None or not package.dev_dependencies:
         return (), False
     if all(s.production for s in installs) or any(s.kind == "prune" for _, s in steps):
@@ -418,7 +443,10 @@ def _prune(tree, stage, steps, package, ctx):
         return f"the tool cannot prune {manager}'s devDependencies", False
     last_run = [i for i in stage.instructions if i.name == "RUN"][-1]
     keyword = "run" if stage.from_.keyword.islower() else "RUN"
-    return (Step(last_run, (f"{keyword} {PRUNE[manager]}",), after=True),), True
+    command = PRUNE[manager]
+    if site.workdir != installs[0].cwd:  # the site is the last RUN's: where the prune runs
+        command = f"cd {shlex.quote(installs[0].cwd)} && {command}"
+    return (Step(last_run, (f"{keyword} {command}",), after=True),), True
 
 
 # Top-level folders of the runtime base itself: an app file of that name would replace them.

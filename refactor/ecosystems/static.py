@@ -11,7 +11,14 @@ same paths, so the same `CMD ["nginx", "-g", "daemon off;"]` serves the
 same files on the same port. Node.js, npm, the dependencies and the
 bundler stay in the builder.
 
-Left alone, with the reason: nginx's own default site of the builder's
+A bundle served by a Node static server (`serve -s dist -l 3000`,
+`http-server build -p 8080`, directly, through npx or as the start
+script) goes the same way: the folder it serves becomes nginx's web root,
+a server block written in the runtime listens on the port the server
+used, with the single-page fallback (`try_files $uri $uri/ /index.html`)
+when `serve -s` asked for it, and the command becomes nginx's.
+
+Left alone, with the reason: a server listening below port 1024, nginx's own default site of the builder's
 distribution (no configuration of the app's), a configuration that
 listens below port 1024 (an unprivileged nginx cannot bind it: change its
 `listen`), a whole `nginx.conf` or a `sites-enabled` file (the unprivileged
@@ -30,6 +37,7 @@ from ..split import HARMLESS_COMMANDS, Copy, Plan, StageFacts
 TITLE = "Static front ends (nginx)"
 COMMANDS = ("npm", "yarn", "pnpm", "npx")
 NEEDLES = ("npm", "yarn", "pnpm", "npx")
+READS_BUILD_RUNS = False  # its package managers' commands are read from the RUNs here
 EXAMPLE, FIXTURE_PREFIX = "static-nginx", "static-"
 
 RUNTIME_VARIANT = "nginx-unprivileged"  # the catalog's bases for a bundle behind nginx
@@ -46,12 +54,11 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     from .common import codename
 
     if stage_facts.program != "nginx":
-        return None
+        return _served_bundle(tree, stage, ctx, stage_facts)
     workdir = stage_facts.workdir
-    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     builds = []
-    for ins, _run, site in sites:
-        for inv in site.invocations():
+    for ins in (i for i in stage.instructions if i.name == "RUN"):
+        for inv in RunSite.of(tree, ins, ctx.build_context).invocations():
             if inv.name in MANAGERS:
                 step = read_step(inv)
                 if isinstance(step, str):
@@ -60,6 +67,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
                     builds.append(ins)
     if not builds:
         return None
+    sites = [(ins, run, RunSite.of(tree, ins, ctx.build_context)) for ins, run in stage_facts.runs]
     if workdir in (None, "/"):
         return "the app has no folder of its own (no WORKDIR): set WORKDIR to the app's folder"
     inside = lambda p: p == workdir or p.startswith(workdir.rstrip("/") + "/")  # noqa: E731
@@ -178,3 +186,94 @@ def _runtime(ctx):
     if not bases:
         return f"the catalog has no {RUNTIME_VARIANT} base that is not past its end of life"
     return min(bases, key=lambda b: b.size_mb or 0)
+
+
+# -- a bundle served by a Node static server -------------------------------------------
+
+# Static servers: their options that take a value, the port option, the default port,
+# whether they fall back to index.html (an SPA) without being asked to.
+_SERVERS = {
+    "serve": ({"-l", "--listen", "-p", "--port", "-c", "--config"}, ("-l", "--listen", "-p", "--port"), 3000),
+    "http-server": ({"-p", "--port", "-a", "-c", "-e", "--ext", "-P", "--proxy"}, ("-p", "--port"), 8080),
+}
+WEB_ROOT = "/usr/share/nginx/html"
+NGINX_COMMAND = ["nginx", "-g", "daemon off;"]
+
+
+def _served_bundle(tree, stage, ctx, stage_facts) -> Plan | str | None:
+    """A front end built with npm and served by `serve -s dist` or
+    `http-server dist`: the bundle in nginx's web root, with a server block
+    listening on the same port (and the SPA fallback when `-s` asked for it)."""
+    import json
+
+    from ..recognisers.node import read_package, resolve_script, start_script
+    from ..recognisers.site import RunSite
+    from . import node
+
+    cmds = [i for i in stage.instructions if i.name == "CMD"]
+    if not cmds or any(i.name == "ENTRYPOINT" for i in stage.instructions):
+        return None
+    words = node._argv(cmds[-1]) or []
+    runs = [i for i in stage.instructions if i.name == "RUN"]
+    if not words or not runs:
+        return None
+    site = RunSite.of(tree, runs[-1], ctx.build_context)
+    workdir = stage_facts.workdir or site.workdir
+    if start_script(words) is not None and workdir:
+        package = read_package(site.files.read_text(posixpath.join(workdir, "package.json")))
+        if package is None:
+            return None
+        words, _why = resolve_script(package, start_script(words)[1], lambda f: False)
+    if words[:1] in (["npx"], ["pnpx"]):
+        words = [w for w in words[1:] if w not in ("-y", "--yes")]
+    if not words or posixpath.basename(words[0]) not in _SERVERS:
+        return None
+    server = posixpath.basename(words[0])
+    valued, port_options, port = _SERVERS[server]
+    folders, spa = [], server == "serve" and False
+    k = 1
+    while k < len(words):
+        word = words[k]
+        if word in port_options and k + 1 < len(words):
+            port = _port(words[k + 1])
+        elif word in ("-s", "--single"):
+            spa = True
+        elif not word.startswith("-"):
+            folders.append(word)
+        if word in valued:
+            k += 1
+        k += 1
+    if port is None:
+        return f"cannot tell which port `{' '.join(words)}` listens on"
+    if port < _UNPRIVILEGED_PORT:
+        return f"`{server}` listens on port {port}, which an unprivileged nginx cannot bind"
+    if len(folders) != 1 or workdir in (None, "/"):
+        return f"cannot tell which folder `{' '.join(words)}` serves"
+    served = posixpath.normpath(posixpath.join(workdir, folders[0]))
+    if not served.startswith(workdir.rstrip("/") + "/"):
+        return f"`{server}` serves {served}, outside WORKDIR {workdir}"
+    checks = [i for i in stage.instructions if i.name == "HEALTHCHECK" and not i.is_none]
+    if checks:
+        return f"HEALTHCHECK at line {checks[0].line}: the nginx runtime image may not have the tool it runs"
+    base = _runtime(ctx)
+    if isinstance(base, str):
+        return base
+    fallback = "try_files $uri $uri/ /index.html;" if spa else "try_files $uri $uri/ =404;"
+    conf = f"server {{\\n    listen {port};\\n    root {WEB_ROOT};\\n    location / {{\\n        {fallback}\\n    }}\\n}}\\n"
+    keyword = "cmd" if stage.from_.keyword.islower() else "CMD"
+    return Plan(
+        ecosystem="static",
+        runtime_image=base.image,
+        runtime_reason=f"nginx for the bundle {served} on port {port}, as user {base.user} ({base.uid})",
+        copies=(Copy(served, "artifact", dest=WEB_ROOT),),
+        build_step=runs[-1],
+        install_command=f"printf '{conf}' > /etc/nginx/conf.d/default.conf",
+        summary=f"nginx serves it as `{server}` did" + (" (index.html for unknown paths)" if spa else ""),
+        commands=((cmds[-1], f"{keyword} {json.dumps(NGINX_COMMAND)}"),),
+    )
+
+
+def _port(text: str) -> int | None:
+    """``3000``, ``tcp://0.0.0.0:3000`` or ``:3000``: the port; None otherwise."""
+    tail = text.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None

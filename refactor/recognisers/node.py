@@ -256,6 +256,15 @@ _OUTPUT_OPTIONS = {
     "esbuild": (("--outdir",), None),
     "bun": (("--outdir",), None),
     "rollup": (("--dir", "-d"), None),
+    "babel": (("--out-dir", "-d"), None),
+    "swc": (("--out-dir", "-d"), None),
+}
+# Options naming a single output file (its folder is the output).
+_OUTFILE = {
+    "esbuild": ("--outfile",),
+    "bun": ("--outfile",),
+    "babel": ("--out-file", "-o"),
+    "swc": ("--out-file", "-o"),
 }
 # Their configuration files: an output folder set there is not read here.
 _CONFIGS = {
@@ -320,8 +329,8 @@ def _command_outputs(package, words: list[str], read_text, depth: int) -> tuple[
             return [], f"runs `{' '.join(words)}`"
         options, default = _OUTPUT_OPTIONS[tool]
         given = _option(args, options)
-        if given is None and tool in ("esbuild", "bun"):
-            outfile = _option(args, ("--outfile",))
+        if given is None and tool in _OUTFILE:
+            outfile = _option(args, _OUTFILE[tool])
             given = posixpath.dirname(outfile) or "." if outfile else None
         if given is None and any(read_text(c) is not None for c in _CONFIGS.get(tool, ())):
             return [], f"{tool}'s configuration file may set its output folder"

@@ -185,3 +185,51 @@ def test_distroless_debian13_libraries_resolve(engine):
                 f"gcr.io/distroless/{variant}-debian13:nonroot", ["/lib64/ld-linux-x86-64.so.2", "--list", LIB + lib]
             )
             assert r.exit_code == 0 and "not found" not in r.stdout, (variant, lib, r.stdout, r.stderr)
+
+
+# ---------------------------------------------------------------- JavaScript
+# What the JavaScript split picks: node:22 (trixie) builders, distroless
+# nodejs22-debian13 and node:22-trixie-slim runtimes, the unprivileged nginx
+# for a bundle, oven/bun:1.3 and its slim image (scripts/bases/*22*, bun*,
+# nginx-unprivileged).
+JAVASCRIPT = [
+    ("node:22", ["sh", "-c", "node --version; npm --version; yarn --version; g++ --version | head -1"], "v22."),
+    ("node:22-trixie-slim", ["sh", "-c", ". /etc/os-release; echo $VERSION_CODENAME $(node --version)"], "trixie v22."),
+    ("oven/bun:1.3", ["bun", "--version"], "1.3."),
+    ("oven/bun:1.3-slim", ["sh", "-c", "id -u bun; pwd; bun --version"], "1000\n/home/bun/app\n1.3."),
+]
+
+
+@pytest.mark.parametrize("image,argv,prefix", JAVASCRIPT, ids=[t[0] for t in JAVASCRIPT])
+def test_javascript_base(engine, image, argv, prefix):
+    r = engine.run(image, argv, timeout=60)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith(prefix), r.stdout
+
+
+def test_distroless_nodejs22_has_node_as_entrypoint_and_nothing_else(engine):
+    image = "gcr.io/distroless/nodejs22-debian13:nonroot"
+    cfg = engine.inspect(image)["Config"]
+    assert (cfg.get("Entrypoint"), cfg.get("User")) == (["/nodejs/bin/node"], "65532:65532")
+    found, passwd = image_facts(engine, image, NO_SHELL_OR_PM + ["node"])
+    assert "nonroot:x:65532:65532:" in passwd
+    assert found.pop("node") == ("/nodejs/bin/node",)
+    assert found == {}, f"{image} carries {found}"
+    r = engine.run(image, ["-p", "process.versions.node.split('.')[0] + ' ' + process.getuid()"])
+    assert (r.exit_code, r.stdout) == (0, "22 65532\n"), r.stderr
+
+
+def test_nginx_unprivileged_runs_as_nginx_on_8080(engine):
+    image = "nginxinc/nginx-unprivileged:stable-trixie"
+    cfg = engine.inspect(image)["Config"]
+    assert cfg.get("User") == "101"
+    r = engine.run(
+        image,
+        [
+            "sh",
+            "-c",
+            "id -u; nginx >&2 && sleep 0.5 && curl -fsS -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/",
+        ],
+        timeout=60,
+    )
+    assert (r.exit_code, r.stdout) == (0, "101\n200"), r.stderr

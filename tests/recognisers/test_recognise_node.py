@@ -148,6 +148,9 @@ def _outputs(scripts, files=None):
         ("esbuild src/app.ts --bundle --outfile=out/app.js", {}, ["out"]),
         ("bun build ./src/index.ts --outdir ./build", {}, ["build"]),
         ("rimraf dist && tsc --outDir dist", {}, ["dist"]),
+        ("babel src -d lib", {}, ["lib"]),
+        ("babel src/index.js --out-file build/index.js", {}, ["build"]),
+        ("rollup -c --dir out", {}, ["out"]),
         ("npm run compile", {}, ["lib"]),  # another script, followed
     ],
 )
