@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from ..syntax.nodes import Run
 from . import SAFE, Pass, unsafe
@@ -10,6 +11,8 @@ from . import SAFE, Pass, unsafe
 # tool -> (folder relative to the user's home, or absolute; safe: a pure download cache)
 _CACHES = {
     "apt": (("/var/cache/apt", "/var/lib/apt"), True),
+    # apk caches packages and indexes only where /etc/apk/cache exists (apk-cache(5)): the mount makes it
+    "apk": (("/etc/apk/cache",), True),
     "pip": (("~/.cache/pip",), True),
     "npm": (("~/.npm",), True),
     "yarn": (("/usr/local/share/.cache/yarn",), True),  # yarn 1 as root, as the node images install it
@@ -20,7 +23,7 @@ _CACHES = {
     "gradle": (("$GRADLE_USER_HOME",), False),
     "dotnet": (("~/.nuget/packages",), False),
 }
-_GATE = ("apt", "pip", "npm", "yarn", "pnpm", "go ", "cargo", "mvn", "gradle", "dotnet")
+_GATE = ("apt", "apk", "pip", "npm", "yarn", "pnpm", "go ", "cargo", "mvn", "gradle", "dotnet")
 _KEPT_OUT = unsafe(
     "what the tool downloads is kept in the build cache, not in the image: a later stage built on this one,"
     " or an offline step without the mount, no longer finds it"
@@ -34,12 +37,28 @@ class CacheMounts(Pass):
     `--buildkit-syntax`), gives each RUN that installs or downloads
     packages a cache mount for the tool's download cache:
     `--mount=type=cache,target=/var/cache/apt,sharing=locked` and
-    `/var/lib/apt` for apt, `/root/.cache/pip` for pip, `/root/.npm` for
-    npm, yarn 1's and pnpm's stores, the module and build caches for Go, the Cargo registry, `~/.m2`
-    for Maven, the Gradle user home and the NuGet packages folder. Where
-    the mount replaces a clean-up, the clean-up goes: `rm -rf
-    /var/lib/apt/lists/*`, pip's `--no-cache-dir`, `npm cache clean` and
-    `yarn cache clean`.
+    `/var/lib/apt` for apt, `/etc/apk/cache` for apk, `/root/.cache/pip`
+    for pip, `/root/.npm` for npm, yarn's and pnpm's stores, the module
+    and build caches for Go, the Cargo registry, `~/.m2` for Maven, the
+    Gradle user home and the NuGet packages folder. Where the mount
+    replaces a clean-up, the clean-up goes: `rm -rf /var/lib/apt/lists/*`,
+    pip's `--no-cache-dir`, `npm cache clean`, `yarn cache clean`, and
+    apk's `--no-cache` (which bypasses the cache; apk caches only where
+    `/etc/apk/cache` exists, which the mount makes, and then needs a fresh
+    index: `-U`, unless the RUN runs `apk update` first).
+
+    Yarn 2 and later (a `.yarnrc.yml` in the context): the cache folder is
+    `YARN_CACHE_FOLDER` or `cacheFolder` (default `.yarn/cache` in the
+    project), or `<globalFolder>/cache` when `enableGlobalCache` is on (yarn
+    4's default: the version comes from package.json's `packageManager`
+    or the `yarnPath` release). No mount with Plug'n'Play, where the app
+    loads its packages from that cache, for zero-installs (a cache in the
+    repository), or when the version, and so the folder, is not known.
+
+    Cargo's `target` folder (or `--target-dir`, `CARGO_TARGET_DIR`) gets a
+    mount only when the same RUN copies what `cargo build` made out of it
+    (`cp target/release/app /usr/local/bin/`) and no later step reads it:
+    a mounted folder is not in the image, and the binary would vanish.
 
     Files without BuildKit syntax are left alone: `RUN --mount` needs
     BuildKit. RUN steps of a user other than root are left alone (the
@@ -65,8 +84,9 @@ class CacheMounts(Pass):
     ```
 
     ## Fix safety
-    Safe for apt, pip, npm, yarn and pnpm: their caches only speed up a download, and
-    the image holds the same packages. Unsafe for Go, Cargo, Maven, Gradle
+    Safe for apt, apk, pip, npm, yarn and pnpm: their caches only speed up a download, and
+    the image holds the same packages (apk leaves an empty `/etc/apk/cache`,
+    the mount point, so a later `apk add` without `--no-cache` caches there). Unsafe for Go, Cargo, Maven, Gradle
     and .NET: there the folder mounted is where the tool keeps the
     dependencies the build reads (the Go module cache, `~/.m2`), which no
     longer end up in the image; a later stage built on this one, or a step
@@ -98,15 +118,113 @@ def _tools(site) -> list[str]:
             if "install" in words or "update" in words:
                 found.append("apt")
             continue
+        if name == "apk":
+            if "add" in [a.value for a in inv.args]:
+                found.append("apk")
+            continue
         step = classify(inv)
         if step is None or step.tool not in _CACHES or step.reason:
             continue
         if step.tool == "yarn" and site.context.exists(".yarnrc.yml"):
-            continue  # yarn 2+ keeps its cache elsewhere (and in the project with zero-installs)
+            found.append("yarn-berry")  # yarn 2+: the cache folder is the project's settings' (_yarn_berry)
+            continue
         if step.tool == "pip" and step.role == "free" and "install" not in [a.value for a in inv.args]:
             continue
         found.append(step.tool)
+        if step.tool == "cargo" and "build" in [a.value for a in inv.args]:
+            found.append("cargo-target")
     return list(dict.fromkeys(found))
+
+
+def _yarnrc(text: str) -> dict[str, str]:
+    """The top-level ``key: value`` settings of a .yarnrc.yml (all this pass reads)."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"([A-Za-z]+):[ \t]*(.*?)[ \t]*(?:#.*)?$", line)
+        if m and m.group(2):
+            out[m.group(1)] = m.group(2).strip("\"'")
+    return out
+
+
+def _yarn_major(site, rc: dict[str, str]) -> int | None:
+    """Yarn's major version, from package.json's ``packageManager`` or the release ``yarnPath`` names."""
+    import json
+
+    try:
+        manager = json.loads(site.context.read_text("package.json") or "{}").get("packageManager") or ""
+    except (ValueError, AttributeError):
+        manager = ""
+    m = re.match(r"yarn@(\d+)\.", manager) or re.search(r"yarn-(\d+)\.[^/]*$", rc.get("yarnPath", ""))
+    return int(m.group(1)) if m else None
+
+
+def _yarn_berry(site, inv) -> tuple[str | None, str | None]:
+    """(the cache folder of yarn 2+, None) or (None, why there is no mount)."""
+    rc = _yarnrc(site.context.read_text(".yarnrc.yml") or "")
+    setting = {"global": inv.env("YARN_ENABLE_GLOBAL_CACHE") or rc.get("enableGlobalCache")}
+    linker = inv.env("YARN_NODE_LINKER") or rc.get("nodeLinker") or "pnp"
+    if linker == "pnp":
+        return None, (
+            "no cache mount for yarn: with Plug'n'Play (the default nodeLinker) the app loads its packages"
+            " from yarn's cache, which must stay in the image; set `nodeLinker: node-modules` for a mount"
+        )
+    if setting["global"] in ("true", "false"):
+        use_global = setting["global"] == "true"
+    else:
+        major = _yarn_major(site, rc)
+        if major is None:
+            return None, (
+                "no cache mount for yarn: its version is not known (yarn 4 keeps its cache in the global folder,"
+                " yarn 2 and 3 in the project); set `enableGlobalCache` in .yarnrc.yml or `packageManager` in package.json"
+            )
+        use_global = major >= 4
+    if use_global:
+        home = inv.env("YARN_GLOBAL_FOLDER") or rc.get("globalFolder") or "~/.yarn/berry"
+        if home.startswith("~/"):
+            home = posixpath.join(site.lookup("HOME") or "/root", home[2:])
+        folder = inv.path(posixpath.join(home, "cache"))
+    else:
+        if site.context.is_dir(".yarn/cache"):
+            return None, (
+                "no cache mount for yarn: the project keeps its cache in the repository (zero-installs),"
+                " which the mount would hide"
+            )
+        folder = inv.path(inv.env("YARN_CACHE_FOLDER") or rc.get("cacheFolder") or ".yarn/cache")
+    if folder is None:
+        return None, f"no cache mount for yarn: `{inv.text}`: {inv.cwd_reason()}"
+    return folder, None
+
+
+def _cargo_target(tree, run, site) -> tuple[str | None, str | None]:
+    """(Cargo's target folder, None) when the RUN copies what it builds out of
+    it, or (None, why there is no mount): a mounted target folder is not in the image."""
+    invs = site.invocations()
+    build = next(i for i in invs if i.name == "cargo" and "build" in [a.value for a in i.args])
+    words = [a.value for a in build.args]
+    given = next((w.split("=", 1)[1] for w in words if w and w.startswith("--target-dir=")), None)
+    if given is None and "--target-dir" in words and words.index("--target-dir") + 1 < len(words):
+        given = words[words.index("--target-dir") + 1]
+    folder = build.path(given or build.env("CARGO_TARGET_DIR") or "target")
+    if folder is None:
+        return None, f"no cache mount for Cargo's target folder: `{build.text}`: {build.cwd_reason()}"
+    copied = any(
+        inv.name in ("cp", "mv", "install")
+        and any(a.value and (inv.path(a.value) or "").startswith(folder + "/") for a in inv.args)
+        for inv in invs[invs.index(build) + 1 :]
+    )
+    if not copied:
+        return None, (
+            "no cache mount for Cargo's target folder: what the build makes stays there and would not be in the image;"
+            " copy it out in the same RUN (`cp target/release/<name> /usr/local/bin/`) for a mount"
+        )
+    rel = posixpath.basename(folder) + "/"
+    for later in tree.instructions:
+        if later.line > run.line and (folder in later.rest or (type(later) is Run and rel in later.rest)):
+            return None, (
+                f"no cache mount for Cargo's target folder: the {later.name} at line {later.line} reads it,"
+                " and a mounted folder is not in the image"
+            )
+    return folder, None
 
 
 def _root(site) -> bool:
@@ -134,7 +252,7 @@ def _target(site, path: str) -> str | None:
 
 def _mount(tree, run, ctx, out) -> None:
     from ..recognisers.site import RunSite
-    from ..runedit import add_flags, drop, word_end
+    from ..runedit import add_flags, drop, replace_word, word_end
 
     site = RunSite.of(tree, run, ctx.build_context)
     if site.script.unknown or run.heredocs:
@@ -148,7 +266,14 @@ def _mount(tree, run, ctx, out) -> None:
     have = {(m.get("target") or m.get("dst") or "").rstrip("/") for m in run.mounts}
     flags, safe, names = [], True, []
     for tool in tools:
-        paths, tool_safe = _CACHES[tool]
+        if tool in ("yarn-berry", "cargo-target"):
+            inv = next(i for i in site.invocations() if i.name == tool.split("-")[0])
+            target, reason = _yarn_berry(site, inv) if tool == "yarn-berry" else _cargo_target(tree, run, site)
+            if reason:
+                out.note(run, reason)
+            paths, tool_safe, tool = ((target,) if target else ()), tool == "yarn-berry", tool.split("-")[0]
+        else:
+            paths, tool_safe = _CACHES[tool]
         for path in paths:
             target = _target(site, path)
             if target is None or target.rstrip("/") in have:
@@ -160,27 +285,36 @@ def _mount(tree, run, ctx, out) -> None:
         return
     new = run
     script = site.script
-    cuts = []
+    cuts = []  # (start, end, replacement word or None), offsets of the script
     if "apt" in names:
         for k, cmd in enumerate(script.commands):
             words = cmd.words() or [a.raw for a in cmd.argv]
             if words[:1] == ["rm"] and any(w.rstrip("/*") == "/var/lib/apt/lists" for w in words[1:]) and k:
-                cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
+                cuts.append((script.commands[k - 1].span[1], cmd.span[1], None))
     for tool in ("npm", "yarn"):
         if tool in names:  # `npm cache clean --force` would empty the mounted cache
             for k, cmd in enumerate(script.commands):
                 words = cmd.words() or []
                 if words[:3] == [tool, "cache", "clean"] and k:
-                    cuts.append((script.commands[k - 1].span[1], cmd.span[1]))
+                    cuts.append((script.commands[k - 1].span[1], cmd.span[1], None))
     if "pip" in names:
         for cmd in script.commands:
             end = word_end(script.text, cmd.span, "--no-cache-dir")
             if end is not None:
-                cuts.append((end - len(" --no-cache-dir"), end))
-    for start, end in sorted(cuts, reverse=True):
-        cut = drop(new, start, end)
-        if cut is not None:
-            new = cut
+                cuts.append((end - len(" --no-cache-dir"), end, None))
+    if "apk" in names:  # `--no-cache` bypasses the cache; without it apk needs a fresh index (`--update-cache`)
+        refreshed = False
+        for inv in site.invocations():
+            words = [a.value for a in inv.args] if inv.name == "apk" else []
+            if "update" in words[:1] or any(w in ("-U", "--update-cache", "--update") for w in words):
+                refreshed = True
+            end = word_end(script.text, inv.cmd.span, "--no-cache") if "add" in words else None
+            if end is not None:
+                cuts.append((end - len(" --no-cache"), end, None if refreshed else inv.cmd.span))
+    for start, end, span in sorted(cuts, reverse=True):
+        made = drop(new, start, end) if span is None else replace_word(new, script.text, span, "--no-cache", "-U")
+        if made is not None:
+            new = made
     new = add_flags(new, flags)
     what = ", ".join(dict.fromkeys(names))
     out.edit(
