@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+import attrs
+
 from ..syntax.nodes import Run
 from . import SAFE, Pass, unsafe
 
@@ -60,6 +62,30 @@ class CacheMounts(Pass):
     (`cp target/release/app /usr/local/bin/`) and no later step reads it:
     a mounted folder is not in the image, and the binary would vanish.
 
+    With `--bind-manifests` (configuration: `bind-manifests = true`), a
+    COPY of dependency manifests right before their install becomes bind
+    mounts on the install, as `docker init` writes them: `RUN
+    --mount=type=bind,source=go.mod,target=/src/go.mod
+    --mount=type=bind,source=go.sum,target=/src/go.sum go mod download`
+    (`package.json` and its lockfile for `npm ci`, `requirements.txt` for
+    pip, `Cargo.toml` and `Cargo.lock` for `cargo fetch`, ...). Only where
+    the install reads nothing else the COPY brought, and a later COPY of the
+    project (`COPY . .`), with no RUN before it, puts the files where the
+    COPY did: the mounted files are not in the image. The mounts are
+    read-only where the install only reads its manifests (`npm ci`, pip, `go
+    mod download`, a frozen or locked install), else `rw` (what the install
+    writes there is dropped, as the later COPY drops it without the mount).
+    Declined with a note for a COPY with `--chmod` or a destination that
+    may name a file or a folder, for a RUN before the project's COPY, and
+    when no such COPY follows.
+
+    This is an option of MSB205, not of MSB201: MSB201 must write files that
+    build without BuildKit and decides which files an install reads; a bind
+    mount is a BuildKit mount like the cache mounts, written on the same RUN
+    under the same `# syntax=`/`--buildkit-syntax` rule, and it serves a
+    manifests COPY the user wrote as well as the one MSB201 writes (MSB205
+    runs after it).
+
     Files without BuildKit syntax are left alone: `RUN --mount` needs
     BuildKit. RUN steps of a user other than root are left alone (the
     caches are under that user's home).
@@ -90,7 +116,15 @@ class CacheMounts(Pass):
     and .NET: there the folder mounted is where the tool keeps the
     dependencies the build reads (the Go module cache, `~/.m2`), which no
     longer end up in the image; a later stage built on this one, or a step
-    that runs offline without the mount, does not find them.
+    that runs offline without the mount, does not find them. Cargo's
+    `target` folder is mounted only when the RUN copies the build out.
+
+    Bind mounts of manifests are safe: the install reads the same files at
+    the same paths, BuildKit rebuilds the RUN when a mounted file changes
+    (as for a COPY), and the image gets them from the project's COPY right
+    after. Buildah releases before its fix for issue 5400 (pull request
+    5691) do not rebuild a RUN whose bind-mounted files changed: there the
+    option gives stale dependency layers.
     """
 
     code = "MSB205"
@@ -101,7 +135,10 @@ class CacheMounts(Pass):
         out = self.outcome()
         if not ctx.buildkit_syntax:
             return out
-        runs = [i for i in tree.instructions if type(i) is Run and any(g in i.rest for g in _GATE)]
+        from ..manifests import TOOL_WORDS
+
+        gate = _GATE + TOOL_WORDS if ctx.bind_manifests else _GATE  # any install may get its manifests bound
+        runs = [i for i in tree.instructions if type(i) is Run and any(g in i.rest for g in gate)]
         for run in runs:
             _mount(tree, run, ctx, out)
         return out
@@ -219,7 +256,7 @@ def _cargo_target(tree, run, site) -> tuple[str | None, str | None]:
         )
     rel = posixpath.basename(folder) + "/"
     for later in tree.instructions:
-        if later.line > run.line and (folder in later.rest or (type(later) is Run and rel in later.rest)):
+        if later.line > run.line and (folder in later.rest or rel in later.rest):
             return None, (
                 f"no cache mount for Cargo's target folder: the {later.name} at line {later.line} reads it,"
                 " and a mounted folder is not in the image"
@@ -258,11 +295,12 @@ def _mount(tree, run, ctx, out) -> None:
     if site.script.unknown or run.heredocs:
         return
     tools = _tools(site)
-    if not tools:
+    bind = _bind(tree, run, site, ctx, out) if ctx.bind_manifests else None
+    if not tools and bind is None:
         return
-    if not _root(site):
+    if tools and not _root(site):
         out.note(run, f"no cache mount: the RUN runs as `{site.state.user}`, whose caches this tool does not place")
-        return
+        tools = []
     have = {(m.get("target") or m.get("dst") or "").rstrip("/") for m in run.mounts}
     flags, safe, names = [], True, []
     for tool in tools:
@@ -281,7 +319,7 @@ def _mount(tree, run, ctx, out) -> None:
             flags.append(f"--mount=type=cache,target={target}" + (",sharing=locked" if tool == "apt" else ""))
             safe = safe and tool_safe
             names.append(tool)
-    if not flags:
+    if not flags and bind is None:
         return
     new = run
     script = site.script
@@ -315,6 +353,13 @@ def _mount(tree, run, ctx, out) -> None:
         made = drop(new, start, end) if span is None else replace_word(new, script.text, span, "--no-cache", "-U")
         if made is not None:
             new = made
+    if bind is not None:  # its own edit (the cache mounts follow in the engine's next round): it is safe alone
+        message = (
+            f"bind-mount {', '.join(bind.names)} into the install instead of the COPY at line {bind.copy.line}"
+            " (the later COPY of the project puts them in the image)"
+        )
+        out.change(message, applicability=SAFE, at=run).replace(run, add_flags(run, bind.flags)).remove(bind.copy)
+        return
     new = add_flags(new, flags)
     what = ", ".join(dict.fromkeys(names))
     out.edit(
@@ -323,3 +368,114 @@ def _mount(tree, run, ctx, out) -> None:
         message=f"cache mount for {what}: downloads are kept between builds and stay out of the layer",
         applicability=SAFE if safe else _KEPT_OUT,
     )
+
+
+@attrs.frozen
+class _Bind:
+    """Bind mounts standing in for the manifests COPY right before an install."""
+
+    copy: object
+    flags: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+# Installs that only read their manifests: read-only mounts, as `docker init` writes them.
+# Any other install may rewrite one (`npm install` updates package-lock.json): `rw`, whose
+# writes are dropped, as the later COPY of the project drops them without the mount.
+_READ_ONLY = (
+    ("npm", "ci"),
+    ("go", "mod"),
+    ("pip", "install"),
+    ("yarn", "--frozen-lockfile"),
+    ("yarn", "--immutable"),
+    ("pnpm", "--frozen-lockfile"),
+    ("cargo", "--locked"),
+)
+
+
+def _bind(tree, run, site, ctx, out) -> _Bind | None:
+    """The manifests COPY right before ``run`` as bind mounts, when the
+    install reads nothing else from it and a later COPY of the whole project
+    puts the files where the COPY did (else a note says why not)."""
+    from ..analysis import facts
+    from ..manifests import classify, manifests
+    from ..syntax.nodes import CopyLike
+    from .msb201_manifests_first import _broad_copy, _workdir
+
+    stage = next(st for st in tree.stages if any(i is run for i in st.instructions))
+    ins = list(stage.instructions)
+    k = next(n for n, i in enumerate(ins) if i is run)
+    copy = ins[k - 1] if k else None
+    if not isinstance(copy, CopyLike) or copy.from_stage is not None or copy.heredocs or not copy.sources:
+        return None
+    steps = [s for s in (classify(inv) for inv in site.invocations()) if s is not None]
+    installs = [s for s in steps if s.role == "install" and not s.reason]
+    if not installs or copy.has_flag("parents") or copy.has_flag("exclude"):
+        return None
+    f = facts(tree)
+    expand = f.expander(copy)
+    sources = [expand(w).text for w in copy.sources]
+    dest = expand(copy.destination).text if copy.destination is not None else None
+    if dest is None or any(s is None or any(c in s for c in "*?[$") for s in sources):
+        return None
+    sources = [posixpath.normpath("/" + s).lstrip("/") for s in sources]
+    if not all(ctx.build_context.is_file(s) for s in sources):
+        return None
+    named = len(sources) == 1 and not dest.endswith("/") and dest not in (".", "..")  # `COPY a.txt /app/a.txt`
+    image = posixpath.normpath(dest if dest.startswith("/") else posixpath.join(_workdir(f, copy), dest))
+    folder = posixpath.dirname(image) if named else image
+    read = set()
+    for step in installs:
+        cwd = step.inv.cwd
+        if cwd is None:
+            continue
+        project = posixpath.normpath(posixpath.join(posixpath.dirname(sources[0]), posixpath.relpath(cwd, folder)))
+        if project.startswith(".."):
+            continue
+        found = manifests(step, ctx.build_context, "" if project == "." else project)
+        if not isinstance(found, str):
+            read.update(found.files)
+    if not set(sources) <= read:
+        return None  # the COPY brings more than the install's manifests
+    where = f"no bind mount for the COPY at line {copy.line}"
+    if copy.chmod:
+        out.note(run, f"{where}: it sets a mode (`--chmod`), which a bind mount does not")
+        return None
+    if named and posixpath.basename(image) != posixpath.basename(sources[0]):
+        out.note(run, f"{where}: its destination `{dest}` may name a file or a folder; end it with `/`")
+        return None
+    if "\u2400" in folder:
+        out.note(run, f"{where}: the WORKDIR it copies into is not known")
+        return None
+    placed = {s: posixpath.join(folder, posixpath.basename(s)) for s in sources}
+    for later in ins[k + 1 :]:
+        if isinstance(later, CopyLike):
+            source = _broad_copy(tree, later, ctx, f)
+            if source is not None and all(
+                _under(s, source.context_dir)
+                and posixpath.join(source.image_dir, posixpath.relpath(s, source.context_dir or ".")) == image
+                for s, image in placed.items()
+            ):
+                break
+        elif type(later) is Run or later.name in ("VOLUME", "ONBUILD"):
+            out.note(run, f"{where}: the {later.name} at line {later.line} comes before any COPY of the project")
+            return None
+    else:
+        out.note(run, f"{where}: no later COPY of the project puts the files in the image")
+        return None
+    read_only = all(
+        any(s.tool == tool and key in [a.value for a in s.inv.args] for tool, key in _READ_ONLY) for s in installs
+    )
+    if not read_only and not _root(site):
+        out.note(
+            run,
+            f"{where}: the install may write the files, which a mount of root's files as `{site.state.user}` refuses",
+        )
+        return None
+    mode = "" if read_only else ",rw"
+    flags = tuple(f"--mount=type=bind,source={s},target={placed[s]}{mode}" for s in sources)
+    return _Bind(copy, flags, tuple(posixpath.basename(s) for s in sources))
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder.rstrip("/") + "/")

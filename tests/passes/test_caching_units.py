@@ -140,5 +140,5 @@ def test_every_caching_output_is_read_by_buildkits_parser(case):
     for c in commands:
         for flag in c["flags"]:
             if flag.startswith("--mount="):
-                fields = dict(f.split("=", 1) for f in flag[len("--mount=") :].split(","))
+                fields = dict(f.partition("=")[::2] for f in flag[len("--mount=") :].split(","))
                 assert fields["type"] in ("cache", "bind") and fields["target"], flag
