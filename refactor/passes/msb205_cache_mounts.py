@@ -355,7 +355,7 @@ def _mount(tree, run, ctx, out) -> None:
             new = made
     if bind is not None:  # its own edit (the cache mounts follow in the engine's next round): it is safe alone
         message = (
-            f"bind-mount {', '.join(bind.names)} into the install instead of the COPY at line {bind.copy.line}"
+            f"bind-mount {', '.join(bind.names)} into the install instead of copying them before it"
             " (the later COPY of the project puts them in the image)"
         )
         out.change(message, applicability=SAFE, at=run).replace(run, add_flags(run, bind.flags)).remove(bind.copy)
