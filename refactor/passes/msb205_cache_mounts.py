@@ -63,8 +63,10 @@ class CacheMounts(Pass):
     a mounted folder is not in the image, and the binary would vanish.
 
     With `--bind-manifests` (configuration: `bind-manifests = true`), a
-    COPY of dependency manifests right before their install becomes bind
-    mounts on the install, as `docker init` writes them: `RUN
+    COPY of dependency manifests before their install (right before it, or
+    past ENV, ARG, WORKDIR or a RUN that reads no file of the project, such
+    as `python -m venv`) becomes bind mounts on the install, as `docker
+    init` writes them: `RUN
     --mount=type=bind,source=go.mod,target=/src/go.mod
     --mount=type=bind,source=go.sum,target=/src/go.sum go mod download`
     (`package.json` and its lockfile for `npm ci`, `requirements.txt` for
@@ -393,20 +395,32 @@ _READ_ONLY = (
 )
 
 
+# Steps between the manifests COPY and the install that do not use the files
+_PASSED = frozenset(("ENV", "ARG", "LABEL", "EXPOSE", "WORKDIR", "USER", "SHELL", "STOPSIGNAL"))
+
+
 def _bind(tree, run, site, ctx, out) -> _Bind | None:
-    """The manifests COPY right before ``run`` as bind mounts, when the
+    """The manifests COPY before ``run`` (past ENV, ARG, a RUN that reads no
+    file of the project like `python -m venv`) as bind mounts, when the
     install reads nothing else from it and a later COPY of the whole project
     puts the files where the COPY did (else a note says why not)."""
     from ..analysis import facts
     from ..manifests import classify, manifests
     from ..syntax.nodes import CopyLike
-    from .msb201_manifests_first import _broad_copy, _workdir
+    from .msb201_manifests_first import _broad_copy, _reads_sources, _workdir
 
     stage = next(st for st in tree.stages if any(i is run for i in st.instructions))
     ins = list(stage.instructions)
     k = next(n for n, i in enumerate(ins) if i is run)
-    copy = ins[k - 1] if k else None
-    if not isinstance(copy, CopyLike) or copy.from_stage is not None or copy.heredocs or not copy.sources:
+    copy = None
+    for node in reversed(ins[:k]):  # the COPY before the install, past steps that read no file of the project
+        if isinstance(node, CopyLike):
+            copy = node
+            break
+        if type(node) is Run and _reads_sources(tree, node, ctx) is None or node.name in _PASSED:
+            continue
+        return None
+    if copy is None or copy.from_stage is not None or copy.heredocs or not copy.sources:
         return None
     steps = [s for s in (classify(inv) for inv in site.invocations()) if s is not None]
     installs = [s for s in steps if s.role == "install" and not s.reason]
