@@ -433,6 +433,8 @@ def _bind(tree, run, site, ctx, out) -> _Bind | None:
     if dest is None or any(s is None or any(c in s for c in "*?[$") for s in sources):
         return None
     sources = [posixpath.normpath("/" + s).lstrip("/") for s in sources]
+    if any(c in s for s in [*sources, dest] for c in ",=\"' \t"):
+        return None  # not a plain word of a --mount spec
     if not all(ctx.build_context.is_file(s) for s in sources):
         return None
     named = len(sources) == 1 and not dest.endswith("/") and dest not in (".", "..")  # `COPY a.txt /app/a.txt`
@@ -467,8 +469,8 @@ def _bind(tree, run, site, ctx, out) -> _Bind | None:
             source = _broad_copy(tree, later, ctx, f)
             if source is not None and all(
                 _under(s, source.context_dir)
-                and posixpath.join(source.image_dir, posixpath.relpath(s, source.context_dir or ".")) == image
-                for s, image in placed.items()
+                and posixpath.join(source.image_dir, posixpath.relpath(s, source.context_dir or ".")) == at
+                for s, at in placed.items()
             ):
                 break
         elif type(later) is Run or later.name in ("VOLUME", "ONBUILD"):
