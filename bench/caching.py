@@ -1,7 +1,7 @@
 """How many real Dockerfiles' dependency installs the caching passes
 (MSB2xx) reorder, why they decline the rest, and what the hygiene passes do.
 
-    python bench/caching.py [--contexts DIR] [--real DIR] [--top N] [--show TEXT] [--limit N]
+    python bench/caching.py [--contexts DIR] [--real DIR] [--top N] [--show TEXT] [--limit N] [--buildkit]
 
 Over ``../shared/corpus/contexts`` (real Dockerfiles beside skeleton build
 contexts, see its README; rows with ``context_real=yes`` and ``no`` are
@@ -9,7 +9,10 @@ reported apart) and the flat corpus ``../shared/corpus/real`` (Dockerfiles
 alone: an empty build context, so every install that reads a manifest
 declines for want of it; its figures are the candidates and the hygiene
 counts). Every MSB2xx pass runs, with ``--unsafe-fixes`` so the unsafe
-edits are counted too.
+edits are counted too. ``--buildkit`` runs them as ``--buildkit-syntax
+--bind-manifests`` would, so that MSB205's cache and bind mounts are made
+(and checked by BuildKit's parser) in every file, not only those with a
+``# syntax=`` line.
 
 A candidate is a stage with a COPY/ADD of the whole context (or of a
 folder) and a later RUN that installs dependencies (the ``INSTALL`` pattern
@@ -86,7 +89,7 @@ def run_one(text: str, path: str, context, passes, dockerfile, tally) -> None:
         tally["unparsable"] += 1
         return
     stages = candidates(tree)
-    result = refactor_text(text, path, passes, unsafe_fixes=True, build_context=context)
+    result = refactor_text(text, path, passes, unsafe_fixes=True, build_context=context, **tally["options"])
     if result.status is Status.FAILED:
         tally["failed"] += 1
         tally["failures"].append(f"{path}: {result.error.splitlines()[0]}")
@@ -94,6 +97,8 @@ def run_one(text: str, path: str, context, passes, dockerfile, tally) -> None:
     tally["files"] += 1
     for c in result.changes:
         tally["changes"][(c.code, c.applicability)] += 1
+        if c.code == "MSB205" and c.message.startswith("bind-mount "):
+            tally["bind"] += 1
     if result.changes:
         tally["changed files"] += 1
         if dockerfile is not None:
@@ -128,8 +133,10 @@ def run_one(text: str, path: str, context, passes, dockerfile, tally) -> None:
             print(f"  {path}: {why}")
 
 
-def new_tally(show) -> dict:
+def new_tally(show, options=None) -> dict:
     return {
+        "options": options or {},
+        "bind": 0,
         "files": 0,
         "unparsable": 0,
         "failed": 0,
@@ -163,6 +170,8 @@ def report(title: str, t: dict, top: int, checked: bool) -> None:
         print("  edits per pass (with --unsafe-fixes):")
         for (code, safety), k in sorted(t["changes"].items()):
             print(f"    {code} {safety:6} {k:6d}")
+        if t["options"].get("bind_manifests"):
+            print(f"    of MSB205's, manifests COPYs made bind mounts: {t['bind']}")
     if t["reasons"]:
         print("  why candidates were not rewritten:")
         for reason, k in t["reasons"].most_common(top):
@@ -176,6 +185,7 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=15, help="decline reasons shown per group")
     ap.add_argument("--show", metavar="TEXT", help="list the files whose decline reason contains TEXT")
     ap.add_argument("--limit", type=int, default=0, help="read at most N files of each group (0: all)")
+    ap.add_argument("--buildkit", action="store_true", help="as with --buildkit-syntax --bind-manifests")
     args = ap.parse_args()
 
     from refactor.context import BuildContext
@@ -186,11 +196,12 @@ def main() -> int:
     except ImportError:
         dockerfile = None
     passes = select(["MSB2"])
+    options = {"buildkit_syntax": True, "bind_manifests": True} if args.buildkit else {}
     manifest = args.contexts / "MANIFEST.tsv"
     if manifest.is_file():
         rows = list(csv.DictReader(open(manifest, encoding="utf-8"), delimiter="\t"))
         for real, title in (("yes", "contexts, real"), ("no", "contexts, crawl (not the real one)")):
-            tally = new_tally(args.show)
+            tally = new_tally(args.show, options)
             chosen = [r for r in rows if r["context_real"] == real]
             for row in chosen[: args.limit or None]:
                 folder = args.contexts / row["id"]
@@ -200,7 +211,7 @@ def main() -> int:
     else:
         print(f"no contexts at {args.contexts}", file=sys.stderr)
     if args.real.is_dir():
-        tally = new_tally(args.show)
+        tally = new_tally(args.show, options)
         with tempfile.TemporaryDirectory() as empty:
             for path in sorted(args.real.iterdir())[: args.limit or None]:
                 text = path.read_bytes().decode("utf-8", "replace")

@@ -68,6 +68,7 @@ def execute(s: dict) -> int:
         runtime=pick("runtime"),
         runtimes=cfg.get("runtimes"),
         test_stage=bool(pick("test_stage")),
+        bind_manifests=bool(pick("bind_manifests")),
     )
     from .output import Output
 

@@ -321,6 +321,7 @@ def refactor_text(
     runtime: str = "distroless",
     runtimes: tuple | None = None,
     test_stage: bool = False,
+    bind_manifests: bool = False,
 ) -> FileResult:
     """Run ``passes`` (default: all) over ``text``; see the module docstring."""
     shown = path or "<stdin>"
@@ -362,6 +363,7 @@ def refactor_text(
         runtime=runtime,
         runtimes=runtimes,
         test_stage=test_stage,
+        bind_manifests=bind_manifests,
     )
     try:
         return _run(text, tree, shown, instances, ctx, unsafe_fixes, keep_text)

@@ -175,6 +175,16 @@ OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "bind_manifests",
+        ("--bind-manifests",),
+        "switch",
+        "Where BuildKit syntax is allowed, bind-mount dependency manifests into their install's RUN "
+        "instead of copying them first (MSB205).",
+        off_flags=("--no-bind-manifests",),
+        config_key="bind-manifests",
+        default=False,
+    ),
+    Option(
         "color",
         ("--color",),
         "value",

@@ -44,6 +44,7 @@ class Options:
     verify_env: tuple[tuple[str, str], ...] = ()  # environment of the smoke run
     runtime: str = "distroless"  # --runtime: the kind of base a split's runtime stage gets
     test_stage: bool = False  # --test-stage: a split moves test-only RUNs into a `test` stage
+    bind_manifests: bool = False  # --bind-manifests: MSB205 bind-mounts manifests instead of copying them
     runtimes: tuple | None = attrs.field(default=None, eq=False)  # ([tool.msb-refactor.runtimes], its file)
 
 
@@ -139,6 +140,7 @@ def process_text(text: str, shown: str, ctx_path: str | None, opts: Options, pas
         runtime=opts.runtime,
         runtimes=opts.runtimes,
         test_stage=opts.test_stage,
+        bind_manifests=opts.bind_manifests,
     )
     if r.status is Status.CHANGED and opts.want_diff:
         from .files import new_file_diff, unified_diff

@@ -6,7 +6,8 @@ A case folder holds
     the input; the folder is its build context (files beside it are what
     the pass sees, ``.dockerignore`` included).
 ``case.toml`` (optional, written by hand: the inputs)
-    ``unsafe-fixes = true`` applies unsafe edits, ``test-stage = true`` is ``--test-stage``. ``declined = "..."``
+    ``unsafe-fixes = true`` applies unsafe edits, ``test-stage = true`` is ``--test-stage``,
+    ``bind-manifests = true`` is ``--bind-manifests``. ``declined = "..."``
     states that the pass declines the whole file, with a substring of its
     reason; ``skipped = "..."`` that the file is skipped otherwise (``#
     msb-refactor: ignore``). Without them a skipped file is an error, so an
@@ -42,7 +43,7 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-CASE_KEYS = {"unsafe-fixes": bool, "test-stage": bool, "declined": str, "skipped": str}
+CASE_KEYS = {"unsafe-fixes": bool, "test-stage": bool, "bind-manifests": bool, "declined": str, "skipped": str}
 EXPECTED = "expected.toml"
 FIXED = "Dockerfile.fixed"
 HEADER = (
@@ -112,13 +113,22 @@ def run_case(case: Path) -> CaseRun:
     spec, problems = read_case_toml(case)
     unsafe = bool(spec.get("unsafe-fixes", False))
     test_stage = bool(spec.get("test-stage", False))
+    bind = bool(spec.get("bind-manifests", False))
     passes = select([code])
     shown = f"corpus/{code}/{case.name}/Dockerfile"  # never a machine's absolute path in an expectation
     # Every run gets the fixture's own folder as its build context.
     context = BuildContext.for_dockerfile(str(case / "Dockerfile"))
 
     def run(text: str):
-        return refactor_text(text, shown, passes, unsafe_fixes=unsafe, build_context=context, test_stage=test_stage)
+        return refactor_text(
+            text,
+            shown,
+            passes,
+            unsafe_fixes=unsafe,
+            build_context=context,
+            test_stage=test_stage,
+            bind_manifests=bind,
+        )
 
     result = run(decode((case / "Dockerfile").read_bytes()))
     if result.status is Status.FAILED:
@@ -184,6 +194,7 @@ def _run_with_files(case: Path, result, run):
             _select(case),
             unsafe_fixes=bool(spec.get("unsafe-fixes", False)),
             build_context=context,
+            bind_manifests=bool(spec.get("bind-manifests", False)),
         )
 
 

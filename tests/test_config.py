@@ -85,6 +85,7 @@ def test_keys_come_from_the_option_table():
         "color",
         "runtime",
         "test-stage",
+        "bind-manifests",
     }
 
 

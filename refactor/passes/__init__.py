@@ -260,6 +260,8 @@ class PassContext:
     """The user's ``[tool.msb-refactor.runtimes]`` table and its file, if any."""
     test_stage: bool = False
     """A split moves RUN steps that only test into a ``test`` stage (``--test-stage``)."""
+    bind_manifests: bool = False
+    """Dependency manifests are bind-mounted into the install instead of copied (``--bind-manifests``, MSB205)."""
 
     def catalog(self):
         """The runtime catalog with the user's overrides (read once per table)."""

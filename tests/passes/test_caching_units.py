@@ -12,6 +12,7 @@ from refactor.context import BuildContext
 from refactor.manifests import _cargo_targets, cargo_fetch, classify, manifests
 from refactor.recognisers.site import RunSite
 from refactor.runedit import add_flags, drop, insert, replace_word, word_end
+from tests.pass_fixtures import ROOT
 
 
 def _steps(run_text: str, tmp_path, pre: str = "WORKDIR /app\n"):
@@ -121,3 +122,23 @@ def test_replace_drop_and_flags():
     flagged = add_flags(run, ["--mount=type=cache,target=/root/.npm"])
     assert flagged.code == "RUN --mount=type=cache,target=/root/.npm cd web && npm install --omit=dev\n"
     assert flagged.mounts == [{"type": "cache", "target": "/root/.npm"}]
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(p.parent for p in (ROOT / "corpus").glob("MSB20*/*/Dockerfile.fixed")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_every_caching_output_is_read_by_buildkits_parser(case):
+    """BuildKit's parser reads each rewrite, and each RUN --mount it gained is
+    one BuildKit's flag reader takes as a mount (the `dockerfile` package)."""
+    from tests.conftest import buildkit_commands_of
+
+    text = (case / "Dockerfile.fixed").read_text(encoding="utf-8")
+    commands = buildkit_commands_of(text)
+    assert commands
+    for c in commands:
+        for flag in c["flags"]:
+            if flag.startswith("--mount="):
+                fields = dict(f.partition("=")[::2] for f in flag[len("--mount=") :].split(","))
+                assert fields["type"] in ("cache", "bind") and fields["target"], flag
