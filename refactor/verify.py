@@ -543,6 +543,7 @@ def verify(
     tags: tuple[str, str] | None = None,
     keep_images: bool = False,
     no_cache: bool = False,
+    fresh_rewrite: bool = False,
     build_timeout: float = 1800,
     run_timeout: float = 120,
 ) -> VerifyReport:
@@ -555,7 +556,8 @@ def verify(
     text as the original instead of the file (standard input, whose name is
     `original`); `<original>.dockerignore` still applies to both. The images
     are removed afterwards unless keep_images (then `tags` gives stable names,
-    and their layers serve as a build cache for the next run).
+    and their layers serve as a build cache for the next run). no_cache builds
+    both without the layer cache; fresh_rewrite only the rewrite.
     """
     engine = engine or pick_engine()
     original, context = Path(original).resolve(), Path(context).resolve()
@@ -584,7 +586,8 @@ def verify(
                 if reports and not reports[0].built:  # nothing to compare the rewrite with
                     reports.append(ImageReport(label=label, tag=tag, build=BuildResult(False, 0.0, "", skipped=True)))
                     continue
-                b = engine.build(df, context, tag, no_cache=no_cache, timeout=build_timeout)
+                fresh = no_cache or (fresh_rewrite and label == "rewritten")
+                b = engine.build(df, context, tag, no_cache=fresh, timeout=build_timeout)
                 created += b.created
                 reports.append(
                     describe(engine, label, tag, b, smoke_cmd=smoke_cmd, smoke_env=smoke_env, run_timeout=run_timeout)
