@@ -51,7 +51,6 @@ class RunSite:
     """What the commands of one RUN share."""
 
     def __init__(self, tree: Dockerfile, ins: Run, context: BuildContext) -> None:
-        self.tree = tree
         self.ins = ins
         self.context = context
         self.facts = facts(tree)
@@ -62,6 +61,12 @@ class RunSite:
         workdir = self.state.workdir
         self.workdir: str | None = workdir if isinstance(workdir, str) else image_workdir(self.base)
         self.workdir_reason = None if self.workdir is not None else getattr(workdir, "reason", "WORKDIR is not known")
+
+    @property
+    def tree(self) -> Dockerfile:
+        # Through the facts' weak reference: sites live in the tree's facts
+        # (``of``), and a strong one would keep every tree alive for good.
+        return self.facts.tree
 
     @cached_property
     def script(self) -> Script:
