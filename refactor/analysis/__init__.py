@@ -41,6 +41,14 @@ def facts(tree: Dockerfile) -> Facts:
 def _evict(key: int, made: Facts) -> None:
     if _CACHE.get(key) is made:  # the id may already serve a newer tree
         del _CACHE[key]
+    # What the memo holds may refer to itself (a RUN's site and its commands):
+    # let it go now, by reference counting, instead of in the collector's
+    # next full pass with everything reachable from it.
+    for value in made.memo.values():
+        release = getattr(value, "release", None)
+        if release is not None:
+            release()
+    made.memo.clear()
 
 
 StageLike = Union[int, "Stage", "StageInfo"]

@@ -125,6 +125,12 @@ class RunSite:
     def invocations(self) -> list[Invocation]:
         return self._invocations
 
+    def release(self) -> None:
+        """Drop what refers back to this site (its commands, its files): its
+        tree is gone (``refactor.analysis`` calls this when it evicts the facts)."""
+        for name in ("_invocations", "files", "earlier_runs"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def _invocations(self) -> list[Invocation]:
         return [Invocation(self, cmd, k) for k, cmd in enumerate(self.script.commands)]
