@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
+from ..syntax.nodes import Arg, From
+
 if TYPE_CHECKING:
     from ..syntax.nodes import Dockerfile, Instruction, Stage
     from .expand import Expansion, Need, Scope
@@ -110,8 +112,6 @@ class Facts:
 
         FROM lines see the global ARGs; a global ARG sees those before it.
         """
-        from ..syntax.nodes import From
-
         if isinstance(ins, From):
             return self.stages.global_scope
         before_global = self._globals[1].get(id(ins))
@@ -156,8 +156,6 @@ class Facts:
 
     def _declared_in(self, var) -> Scope:
         """The scope ``var``'s value was expanded with."""
-        from ..syntax.nodes import Arg
-
         node = var.node
         scope = self.scope_before(node)
         if isinstance(node, Arg) and self.stages.stage_of(node) is not None:

@@ -113,8 +113,6 @@ class RunSite:
     def of(cls, tree: Dockerfile, ins: Run, context: BuildContext) -> RunSite:
         """The site of ``ins``, made once per tree and context: every later RUN
         reads the commands of the earlier ones (their history)."""
-        from ..analysis import facts
-
         memo = facts(tree).memo
         key = ("run-site", id(ins), id(context))
         site = memo.get(key)
