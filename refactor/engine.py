@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from .analysis import facts
 from .analysis.checks import stage_problems
 from .passes import (
     AFTER,
@@ -205,6 +206,18 @@ def buildkit_features(tree: Dockerfile) -> set[str]:
                 if f.name in flags:
                     out.add(f"{ins.name} --{f.name}")
     return out
+
+
+def _features_of(original: Dockerfile) -> frozenset[str]:
+    """``buildkit_features`` of the input, found once however many passes change it."""
+    memo = facts(original).memo
+    found = memo.get(_FEATURES)
+    if found is None:
+        found = memo[_FEATURES] = frozenset(buildkit_features(original))
+    return found
+
+
+_FEATURES = "engine.buildkit_features"
 
 
 def _apply(tree: Dockerfile, edits: Sequence[Edit], code: str) -> tuple[Dockerfile, dict[int, int]]:
@@ -389,8 +402,6 @@ def _run_pass(p: Pass, tree: Dockerfile, ctx: PassContext):
 
 
 def _image_settings(tree: Dockerfile) -> dict:
-    from .analysis import facts
-
     config = facts(tree).final_config
     return {name: getattr(config, name) for name in IMAGE_CONTRACT}
 
@@ -411,7 +422,7 @@ def _check(
     if reparsed != built:
         raise InternalError(f"{p.code} produced a tree that reads back differently from its text")
     if not ctx.buildkit_syntax:
-        new_features = buildkit_features(reparsed) - buildkit_features(original)
+        new_features = buildkit_features(reparsed) - _features_of(original)
         if new_features:
             raise InternalError(
                 f"{p.code} introduced BuildKit-only syntax ({', '.join(sorted(new_features))}) in a file without"

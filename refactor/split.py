@@ -23,6 +23,7 @@ from functools import cached_property
 
 import attrs
 
+from .recognisers import recognise_run
 from .syntax.nodes import Arg, Dockerfile, Env, Instruction, Shell, Stage, User, Workdir
 
 # Instructions that only set the image's configuration: the build never
@@ -395,8 +396,6 @@ class StageFacts:
         self.healthchecks: tuple[tuple[int, str | None], ...] = known["healthchecks"]  # (line, program)
 
     def _recognised(self, ins):
-        from .recognisers import recognise_run
-
         return ins, recognise_run(self._tree, ins, self._context)
 
     @cached_property

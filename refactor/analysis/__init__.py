@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
+from ..syntax.nodes import Arg, From
+
 if TYPE_CHECKING:
     from ..syntax.nodes import Dockerfile, Instruction, Stage
     from .expand import Expansion, Need, Scope
@@ -41,6 +43,14 @@ def facts(tree: Dockerfile) -> Facts:
 def _evict(key: int, made: Facts) -> None:
     if _CACHE.get(key) is made:  # the id may already serve a newer tree
         del _CACHE[key]
+    # What the memo holds may refer to itself (a RUN's site and its commands):
+    # let it go now, by reference counting, instead of in the collector's
+    # next full pass with everything reachable from it.
+    for value in made.memo.values():
+        release = getattr(value, "release", None)
+        if release is not None:
+            release()
+    made.memo.clear()
 
 
 StageLike = Union[int, "Stage", "StageInfo"]
@@ -102,8 +112,6 @@ class Facts:
 
         FROM lines see the global ARGs; a global ARG sees those before it.
         """
-        from ..syntax.nodes import From
-
         if isinstance(ins, From):
             return self.stages.global_scope
         before_global = self._globals[1].get(id(ins))
@@ -148,8 +156,6 @@ class Facts:
 
     def _declared_in(self, var) -> Scope:
         """The scope ``var``'s value was expanded with."""
-        from ..syntax.nodes import Arg
-
         node = var.node
         scope = self.scope_before(node)
         if isinstance(node, Arg) and self.stages.stage_of(node) is not None:

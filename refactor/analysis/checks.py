@@ -11,6 +11,8 @@ compares equal.
 from __future__ import annotations
 
 from ..syntax.nodes import Arg, Dockerfile
+from . import facts
+from .expand import references
 
 # Instructions whose words BuildKit expands (RUN, CMD and ENTRYPOINT are the shell's).
 EXPANDED = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
@@ -19,8 +21,6 @@ EXPANDED = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGN
 def stage_problems(tree: Dockerfile) -> frozenset[str]:
     """The tree's problems; computed once per tree (the engine asks of a
     pass's input what it asked of the previous pass's output)."""
-    from . import facts
-
     memo = facts(tree).memo
     found = memo.get(_MEMO)
     if found is None:
@@ -32,9 +32,6 @@ _MEMO = "checks.stage_problems"
 
 
 def _stage_problems(tree: Dockerfile) -> frozenset[str]:
-    from . import facts
-    from .expand import references
-
     declared_args = {name for ins in tree.instructions if isinstance(ins, Arg) for name, _ in ins.pairs}
     if (
         len(tree.stages) <= 1

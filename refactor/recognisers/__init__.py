@@ -40,6 +40,7 @@ from .model import (
     RustDetails,
     TestStep,
 )
+from .site import RunSite
 
 if TYPE_CHECKING:
     from ..context import BuildContext
@@ -65,8 +66,6 @@ def _recognisers() -> tuple[dict, Callable]:
 
 def recognise_run(tree: Dockerfile, ins: Run, context: BuildContext) -> RunFacts:
     """What ``ins`` (a RUN of ``tree``) builds, installs and tests."""
-    from .site import RunSite
-
     table, compiler = _recognisers()
     site = RunSite.of(tree, ins, context)
     script = site.script

@@ -51,7 +51,6 @@ class RunSite:
     """What the commands of one RUN share."""
 
     def __init__(self, tree: Dockerfile, ins: Run, context: BuildContext) -> None:
-        self.tree = tree
         self.ins = ins
         self.context = context
         self.facts = facts(tree)
@@ -62,6 +61,12 @@ class RunSite:
         workdir = self.state.workdir
         self.workdir: str | None = workdir if isinstance(workdir, str) else image_workdir(self.base)
         self.workdir_reason = None if self.workdir is not None else getattr(workdir, "reason", "WORKDIR is not known")
+
+    @property
+    def tree(self) -> Dockerfile:
+        # Through the facts' weak reference: sites live in the tree's facts
+        # (``of``), and a strong one would keep every tree alive for good.
+        return self.facts.tree
 
     @cached_property
     def script(self) -> Script:
@@ -108,8 +113,6 @@ class RunSite:
     def of(cls, tree: Dockerfile, ins: Run, context: BuildContext) -> RunSite:
         """The site of ``ins``, made once per tree and context: every later RUN
         reads the commands of the earlier ones (their history)."""
-        from ..analysis import facts
-
         memo = facts(tree).memo
         key = ("run-site", id(ins), id(context))
         site = memo.get(key)
@@ -119,6 +122,12 @@ class RunSite:
 
     def invocations(self) -> list[Invocation]:
         return self._invocations
+
+    def release(self) -> None:
+        """Drop what refers back to this site (its commands, its files): its
+        tree is gone (``refactor.analysis`` calls this when it evicts the facts)."""
+        for name in ("_invocations", "files", "earlier_runs"):
+            self.__dict__.pop(name, None)
 
     @cached_property
     def _invocations(self) -> list[Invocation]:

@@ -259,10 +259,10 @@ class Instruction:
 
     @cached_property
     def heredocs(self) -> tuple[Heredoc, ...]:
-        from .lexer import heredoc_specs
-
         if not self.heredoc_bodies:
             return ()
+        from .lexer import heredoc_specs
+
         out = []
         for (name, fd, chomp), body in zip(heredoc_specs(self.logical), self.heredoc_bodies, strict=False):
             lines = body.text.splitlines(keepends=True)

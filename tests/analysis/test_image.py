@@ -376,6 +376,33 @@ def test_the_cache_does_not_keep_trees_alive():
     assert len(_CACHE) == before
 
 
+def test_the_recognisers_sites_do_not_keep_trees_alive():
+    # A RUN's site lives in its tree's facts: it must not hold the tree, or
+    # no tree read as shell would ever be freed (nor its facts evicted); and
+    # the sites (which refer to their commands and back) go with the tree.
+    import weakref
+
+    from refactor.analysis import _CACHE
+    from refactor.context import BuildContext
+    from refactor.recognisers import recognise_run
+
+    before = len(_CACHE)
+    tree = refactor.parse("FROM golang:1.22\nWORKDIR /src\nRUN go build -o /out/app .\nRUN go test ./...\n")
+    recognise_run(tree, tree.instructions[-1], BuildContext.for_dockerfile(None))
+    assert len(_CACHE) == before + 1
+    alive = weakref.ref(tree)
+    sites = [weakref.ref(v) for v in facts(tree).memo.values() if type(v).__name__ == "RunSite"]
+    assert sites
+    gc.disable()  # freed as soon as the tree is, without waiting for the collector
+    try:
+        del tree
+        assert alive() is None
+        assert len(_CACHE) == before
+        assert [s() for s in sites] == [None] * len(sites)
+    finally:
+        gc.enable()
+
+
 def test_an_edited_tree_gets_fresh_facts():
     tree = refactor.parse("FROM scratch\nUSER a\n")
     assert facts(tree).final_config.user == "a"
