@@ -3,6 +3,7 @@ and the rewrite of sample apps, reports both, and writes a rewrite only when
 it builds and behaves the same."""
 
 import ast
+import json
 import os
 import shutil
 import uuid
@@ -86,7 +87,10 @@ def test_verify_standard_input_builds_it_from_the_named_context(engine, tmp_path
     assert p.returncode == 0, p.err
     assert p.out != original.decode() and p.out.rstrip().endswith('"]')
     assert f"{dockerfile}: verify: smoke output matches: True" in p.err
-    assert f"changed {dockerfile} (2 changes)" in p.err  # exec form, then the split (MSB001, MSB101)
+    # exec form, the split and the apt hygiene: the changes the dry run lists for the same input
+    dry = msb("--format", "json", "-", "--stdin-filename", dockerfile, stdin=original)
+    expected = len(json.loads(dry.out)["files"][0]["changes"])
+    assert expected >= 2 and f"changed {dockerfile} ({expected} changes)" in p.err
     assert " AS builder\n" in p.out
     assert dockerfile.read_text() == "FROM scratch\n"  # standard input is written to standard output only
 
