@@ -136,15 +136,21 @@ def runtime_with_packages(ctx, stage, need: str, exec_form: bool, installs, libr
     if not packages:
         choice = choose_runtime(ctx, stage, need, exec_form)
         return choice if isinstance(choice, str) else (choice, [], None)
-    if distro == "alpine":
-        command = "apk add --no-cache " + " ".join(packages)
-    else:
-        command = (
-            "apt-get update && apt-get install -y --no-install-recommends "
-            + " ".join(packages)
-            + " && rm -rf /var/lib/apt/lists/*"
-        )
+    command = install_command(distro, packages)
     return slim, packages, command
+
+
+def install_command(distro: str, packages) -> str:
+    """The RUN text that installs ``packages`` on a runtime base of the
+    package table's ``distro`` (``alpine`` or a Debian codename), leaving no
+    package lists in the layer."""
+    if distro == "alpine":
+        return "apk add --no-cache " + " ".join(packages)
+    return (
+        "apt-get update && apt-get install -y --no-install-recommends "
+        + " ".join(packages)
+        + " && rm -rf /var/lib/apt/lists/*"
+    )
 
 
 @attrs.frozen

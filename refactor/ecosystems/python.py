@@ -629,14 +629,7 @@ def _runtime_packages(ctx, stage, stage_facts, choice, names: set[str], installs
     left = [p for p in dict.fromkeys(left) if p not in packages]
     if not packages:
         return [], None, left
-    if distro == "alpine":
-        command = "apk add --no-cache " + " ".join(packages)
-    else:
-        command = (
-            "apt-get update && apt-get install -y --no-install-recommends "
-            + " ".join(packages)
-            + " && rm -rf /var/lib/apt/lists/*"
-        )
+    command = common.install_command(distro, packages)
     return packages, command, left
 
 

@@ -109,10 +109,7 @@ def plan(tree, stage, ctx, stage_facts: StageFacts) -> Plan | str | None:
     reason = _config_problem(configs, tree, stage, ctx, inside)
     if reason:
         return reason
-    checks = [i for i in stage.instructions if i.name == "HEALTHCHECK" and not i.is_none]
-    if checks:
-        return f"HEALTHCHECK at line {checks[0].line}: the nginx runtime image may not have the tool it runs"
-    base = _runtime(ctx)
+    base = _runtime(stage, ctx)
     if isinstance(base, str):
         return base
     from .node import _outside_copies
@@ -180,7 +177,11 @@ def _config_problem(configs, tree, stage, ctx, inside) -> str | None:
     return None
 
 
-def _runtime(ctx):
+def _runtime(stage, ctx):
+    """The catalog's nginx base, or a reason (a HEALTHCHECK runs a tool nginx's image may lack)."""
+    checks = [i for i in stage.instructions if i.name == "HEALTHCHECK" and not i.is_none]
+    if checks:
+        return f"HEALTHCHECK at line {checks[0].line}: the nginx runtime image may not have the tool it runs"
     today = date.today()
     bases = [b for b in ctx.catalog().bases() if b.variant == RUNTIME_VARIANT and not b.past_eol(today)]
     if not bases:
@@ -252,10 +253,7 @@ def _served_bundle(tree, stage, ctx, stage_facts) -> Plan | str | None:
     served = posixpath.normpath(posixpath.join(workdir, folders[0]))
     if not served.startswith(workdir.rstrip("/") + "/"):
         return f"`{server}` serves {served}, outside WORKDIR {workdir}"
-    checks = [i for i in stage.instructions if i.name == "HEALTHCHECK" and not i.is_none]
-    if checks:
-        return f"HEALTHCHECK at line {checks[0].line}: the nginx runtime image may not have the tool it runs"
-    base = _runtime(ctx)
+    base = _runtime(stage, ctx)
     if isinstance(base, str):
         return base
     fallback = "try_files $uri $uri/ /index.html;" if spa else "try_files $uri $uri/ =404;"
